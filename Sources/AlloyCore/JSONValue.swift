@@ -72,7 +72,40 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
+    private var isContainer: Bool {
+        switch self {
+        case .array, .object: return true
+        default: return false
+        }
+    }
+
+    /// Small containers of scalars stay on one line when pretty-printing.
+    private var inlineText: String? {
+        switch self {
+        case .array(let values):
+            guard !values.contains(where: \.isContainer) else { return nil }
+            let text = "[" + values.map { $0.serialized() }.joined(separator: ", ") + "]"
+            return text.utf8.count <= 90 ? text : nil
+        case .object(let members):
+            guard !members.contains(where: { $0.1.isContainer }) else { return nil }
+            var text = "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { text += ", " }
+                JSONValue.writeString(key, to: &text)
+                text += ": " + value.serialized()
+            }
+            text += "}"
+            return text.utf8.count <= 90 ? text : nil
+        default:
+            return nil
+        }
+    }
+
     private func write(to out: inout String, pretty: Bool, indent: Int) {
+        if pretty, let inline = inlineText {
+            out += inline
+            return
+        }
         switch self {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
