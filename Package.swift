@@ -12,7 +12,7 @@ let package = Package(
         .target(name: "AlloyCompiler", dependencies: ["AlloyCore"]),
         .target(name: "AlloyCLI", dependencies: ["AlloyCompiler"]),
         .executableTarget(name: "alloyc", dependencies: ["AlloyCLI"]),
-        .executableTarget(name: "alloyc-bench-gen", path: "Benchmarks/Generator"),
+        .executableTarget(name: "alloyc-bench", path: "Benchmarks/Generator"),
         .testTarget(name: "AlloyCompilerTests", dependencies: ["AlloyCompiler", "AlloyCore"]),
         .testTarget(name: "AlloyCLITests", dependencies: ["AlloyCLI", "alloyc"]),
     ]

@@ -96,6 +96,7 @@ public indirect enum AlloyType: Sendable, Hashable {
         case .array(let element): return "[\(element.description)]"
         case .record(let record):
             if let name = record.name { return name }
+            if record.fields.isEmpty { return "{}" }
             let fields = record.fields.prefix(4).map { "\($0.name): \($0.type.description)" }
             return "{ " + fields.joined(separator: ", ") + (record.fields.count > 4 ? ", …" : "") + " }"
         case .optional(let inner):

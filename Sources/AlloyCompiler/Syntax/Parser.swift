@@ -391,7 +391,7 @@ public struct Parser {
                 parser.advance()
                 let (fields, braces) = parser.parseFields("the schema")
                 if schema != nil {
-                    parser.diagnostics.append(Diagnostic(.duplicateName, "the event already has a schema", at: keyword))
+                    parser.error("an event has one schema: merge the fields into the first one", at: keyword)
                 } else {
                     schema = fields
                     schemaSpan = keyword.merged(with: braces)
@@ -498,13 +498,13 @@ public struct Parser {
                     let keyword = parser.span(parser.current)
                     parser.advance()
                     let (fields, braces) = parser.parseFields("the action input")
-                    if inputSpan != nil { parser.diagnostics.append(Diagnostic(.duplicateName, "the action already has an input", at: keyword)) }
+                    if inputSpan != nil { parser.error("the action already has an input block", at: keyword) }
                     input = fields
                     inputSpan = keyword.merged(with: braces)
                 } else if parser.atWord("output") {
                     let keyword = parser.span(parser.current)
                     parser.advance()
-                    if output != nil { parser.diagnostics.append(Diagnostic(.duplicateName, "the action already has an output", at: keyword)) }
+                    if output != nil { parser.error("the action already has an output type", at: keyword) }
                     output = parser.parseType()
                 } else {
                     parser.expected("'input' or 'output'", after: "in an action")

@@ -1,0 +1,1 @@
+$ alloyc check --format github bad-project

@@ -1,0 +1,2 @@
+# Errors in human format, with notes, help and a summary.
+$ alloyc check bad-project

@@ -1,0 +1,1 @@
+$ alloyc check missing-folder

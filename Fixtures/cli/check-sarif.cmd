@@ -1,0 +1,1 @@
+$ alloyc check --format sarif bad-project

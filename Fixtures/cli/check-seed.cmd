@@ -1,0 +1,2 @@
+# The seed example checks cleanly.
+$ alloyc check ../examples/tickets

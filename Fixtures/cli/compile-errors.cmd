@@ -1,0 +1,1 @@
+$ alloyc compile bad-project -o should-not-exist.json

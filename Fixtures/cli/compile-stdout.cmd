@@ -1,0 +1,2 @@
+# The plan goes to standard output without -o.
+$ alloyc compile ../examples/tickets

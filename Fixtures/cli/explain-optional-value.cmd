@@ -1,0 +1,1 @@
+$ alloyc explain optional-value
