@@ -57,10 +57,9 @@ public final class PlanEmitter {
         }
         let file = files[span.file]
         let start = file.location(of: span.start), end = file.location(of: span.end)
-        return .object([
-            ("file", .int(Int64(index))), ("line", .int(Int64(start.line))), ("column", .int(Int64(start.column))),
-            ("endLine", .int(Int64(end.line))), ("endColumn", .int(Int64(end.column))),
-        ])
+        // [file, line, column, endLine, endColumn]: compact, since every node carries one.
+        return .array([.int(Int64(index)), .int(Int64(start.line)), .int(Int64(start.column)),
+                       .int(Int64(end.line)), .int(Int64(end.column))])
     }
 
     private func withDoc(_ members: [(String, JSONValue)], _ doc: String?) -> JSONValue {
