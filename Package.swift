@@ -5,15 +5,21 @@ let package = Package(
     name: "alloy",
     products: [
         .library(name: "AlloyCompiler", targets: ["AlloyCompiler"]),
+        .library(name: "AlloyRuntime", targets: ["AlloyRuntime"]),
         .executable(name: "alloyc", targets: ["alloyc"]),
+        .executable(name: "alloy", targets: ["alloy"]),
     ],
     targets: [
         .target(name: "AlloyCore"),
         .target(name: "AlloyCompiler", dependencies: ["AlloyCore"]),
-        .target(name: "AlloyCLI", dependencies: ["AlloyCompiler"]),
+        .target(name: "AlloyRuntime", dependencies: ["AlloyCore"]),
+        .target(name: "AlloyCLICore", dependencies: ["AlloyCore"]),
+        .target(name: "AlloyRuntimeCLI", dependencies: ["AlloyRuntime", "AlloyCLICore"]),
+        .target(name: "AlloyCLI", dependencies: ["AlloyCompiler", "AlloyRuntimeCLI", "AlloyCLICore"]),
+        .executableTarget(name: "alloy", dependencies: ["AlloyRuntimeCLI"]),
         .executableTarget(name: "alloyc", dependencies: ["AlloyCLI"]),
         .executableTarget(name: "alloyc-bench", path: "Benchmarks/Generator"),
         .testTarget(name: "AlloyCompilerTests", dependencies: ["AlloyCompiler", "AlloyCore"]),
-        .testTarget(name: "AlloyCLITests", dependencies: ["AlloyCLI", "alloyc"]),
+        .testTarget(name: "AlloyCLITests", dependencies: ["AlloyCLI", "AlloyCLICore", "AlloyRuntimeCLI", "alloyc", "alloy"]),
     ]
 )

@@ -1,3 +1,5 @@
+import AlloyCLICore
+import AlloyCore
 import AlloyCompiler
 
 /// `alloyc check [PATH…] [--format human|json|github|sarif] [--warnings-as-errors]`
@@ -18,7 +20,7 @@ enum CheckCommand {
     """
 
     static func run(_ arguments: [String], io: CommandIO) throws -> Int32 {
-        let parsed = try Arguments(arguments, command: "check", options: ["--format": true, "--warnings-as-errors": false])
+        let parsed = try Arguments(arguments, command: "alloyc check", options: ["--format": true, "--warnings-as-errors": false])
         if parsed.wantsHelp { io.writeOutput(help); return ExitCode.success }
         let format = try parsed.choice("--format", default: DiagnosticFormat.human, DiagnosticFormat.allCases)
         let sources = try ProjectLoader.load(parsed.positionals, io: io)

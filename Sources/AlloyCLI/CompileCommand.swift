@@ -1,3 +1,5 @@
+import AlloyCLICore
+import AlloyCore
 import AlloyCompiler
 import Foundation
 
@@ -22,7 +24,7 @@ enum CompileCommand {
     """
 
     static func run(_ arguments: [String], io: CommandIO) throws -> Int32 {
-        let parsed = try Arguments(arguments, command: "compile",
+        let parsed = try Arguments(arguments, command: "alloyc compile",
                                    options: ["--output": true, "--format": true, "--warnings-as-errors": false],
                                    aliases: ["-o": "--output"])
         if parsed.wantsHelp { io.writeOutput(help); return ExitCode.success }

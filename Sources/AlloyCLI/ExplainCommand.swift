@@ -1,3 +1,5 @@
+import AlloyCLICore
+import AlloyCore
 import AlloyCompiler
 
 /// `alloyc explain CODE`
@@ -13,7 +15,7 @@ enum ExplainCommand {
     """
 
     static func run(_ arguments: [String], io: CommandIO) throws -> Int32 {
-        let parsed = try Arguments(arguments, command: "explain", options: [:])
+        let parsed = try Arguments(arguments, command: "alloyc explain", options: [:])
         if parsed.wantsHelp { io.writeOutput(help); return ExitCode.success }
         guard parsed.positionals.count == 1, let raw = parsed.positionals.first else {
             throw UsageError(parsed.positionals.isEmpty ? "name a diagnostic code to explain" : "explain takes one code",

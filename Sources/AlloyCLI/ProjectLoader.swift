@@ -1,3 +1,5 @@
+import AlloyCLICore
+import AlloyCore
 import AlloyCompiler
 import Foundation
 

@@ -1,3 +1,4 @@
+import AlloyCore
 /// How serious a diagnostic is.
 public enum Severity: String, Sendable, Comparable {
     case error

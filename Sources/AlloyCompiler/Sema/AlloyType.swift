@@ -4,7 +4,7 @@ import AlloyCore
 /// the name it was declared with only for display.
 public indirect enum AlloyType: Sendable, Hashable {
     case string, int, number, bool, email, url, dateTime
-    /// A union of string literals, sorted and unique.
+    /// A union of string literals, unique, in declaration order.
     case literals([String])
     case array(AlloyType)
     case record(Record)
@@ -179,7 +179,7 @@ extension AlloyType {
             return unwrapped.joined(with: other.unwrapped).map { $0.optional }
         }
         if case .literals(let a) = self, case .literals(let b) = other {
-            return .literals(Array(Set(a + b)).sorted())
+            return .literals(a + b.filter { !a.contains($0) })
         }
         if other.assignable(to: self) == .yes { return self }
         if assignable(to: other) == .yes { return other }

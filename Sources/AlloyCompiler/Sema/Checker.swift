@@ -189,8 +189,10 @@ public struct Checker {
                 }
                 seen[value.name] = value.span
             }
-            let names = values.filter { !$0.isMissing }.map(\.name)
-            return names.isEmpty ? .error : .literals(Array(Set(names)).sorted())
+            // Declaration order is kept: messages list the values as the schema does.
+            var names: [String] = []
+            for value in values where !value.isMissing && !names.contains(value.name) { names.append(value.name) }
+            return names.isEmpty ? .error : .literals(names)
         case .missing:
             return .error
         }

@@ -1,14 +1,14 @@
 /// A small, strict argument parser: known options only, values as `--name value` or
 /// `--name=value`, `--` ends options, and `-` is a positional (standard input).
-struct Arguments {
-    var positionals: [String] = []
-    var values: [String: [String]] = [:]
-    var flags: Set<String> = []
-    var wantsHelp = false
+public struct Arguments {
+    public var positionals: [String] = []
+    public var values: [String: [String]] = [:]
+    public var flags: Set<String> = []
+    public var wantsHelp = false
 
     /// `options` maps each option name (with dashes) to whether it takes a value; `aliases`
     /// maps short names to long ones.
-    init(_ arguments: [String], command: String, options: [String: Bool], aliases: [String: String] = [:]) throws {
+    public init(_ arguments: [String], command: String, options: [String: Bool], aliases: [String: String] = [:]) throws {
         var index = 0
         var optionsEnded = false
         while index < arguments.count {
@@ -29,8 +29,8 @@ struct Arguments {
             name = aliases[name] ?? name
             guard let takesValue = options[name] else {
                 let suggestion = Suggestions.closest(to: name, among: options.keys)
-                throw UsageError("unknown option '\(name)' for 'alloyc \(command)'",
-                                 hint: suggestion.first.map { "did you mean '\($0)'?" } ?? "run 'alloyc \(command) --help' to see its options")
+                throw UsageError("unknown option '\(name)' for '\(command)'",
+                                 hint: suggestion.first.map { "did you mean '\($0)'?" } ?? "run '\(command) --help' to see its options")
             }
             if takesValue {
                 let value: String
@@ -40,7 +40,7 @@ struct Arguments {
                     value = arguments[index]
                     index += 1
                 } else {
-                    throw UsageError("option '\(name)' needs a value", hint: "run 'alloyc \(command) --help' to see its options")
+                    throw UsageError("option '\(name)' needs a value", hint: "run '\(command) --help' to see its options")
                 }
                 values[name, default: []].append(value)
             } else {
@@ -51,14 +51,14 @@ struct Arguments {
     }
 
     /// The single value of an option, or nil; given twice is an error.
-    func value(_ name: String) throws -> String? {
+    public func value(_ name: String) throws -> String? {
         guard let all = values[name] else { return nil }
         if all.count > 1 { throw UsageError("option '\(name)' is given more than once") }
         return all[0]
     }
 
     /// The value of an option that must be one of `choices`.
-    func choice<T: RawRepresentable>(_ name: String, default fallback: T, _ all: [T]) throws -> T where T.RawValue == String {
+    public func choice<T: RawRepresentable>(_ name: String, default fallback: T, _ all: [T]) throws -> T where T.RawValue == String {
         guard let raw = try value(name) else { return fallback }
         guard let chosen = T(rawValue: raw) else {
             throw UsageError("invalid value '\(raw)' for '\(name)': expected one of \(all.map(\.rawValue).joined(separator: ", "))")
@@ -67,4 +67,4 @@ struct Arguments {
     }
 }
 
-import AlloyCompiler
+import AlloyCore

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The standard streams and environment a command runs with, injected so tests can run
+/// commands in process and read what they print.
+public struct CommandIO: Sendable {
+    public var readStandardInput: @Sendable () -> [UInt8]
+    public var writeOutput: @Sendable (String) -> Void
+    public var writeError: @Sendable (String) -> Void
+    /// Standard output is a terminal (colour is allowed).
+    public var outputIsTerminal: Bool
+    /// Standard error is a terminal (progress lines are allowed).
+    public var errorIsTerminal: Bool = false
+    public var environment: [String: String]
+    public var currentDirectory: String
+
+    public init(readStandardInput: @escaping @Sendable () -> [UInt8], writeOutput: @escaping @Sendable (String) -> Void,
+                writeError: @escaping @Sendable (String) -> Void, outputIsTerminal: Bool,
+                environment: [String: String], currentDirectory: String, errorIsTerminal: Bool = false) {
+        self.readStandardInput = readStandardInput
+        self.writeOutput = writeOutput
+        self.writeError = writeError
+        self.outputIsTerminal = outputIsTerminal
+        self.environment = environment
+        self.currentDirectory = currentDirectory
+        self.errorIsTerminal = errorIsTerminal
+    }
+
+    /// The process's real streams.
+    public static var standard: CommandIO {
+        CommandIO(
+            readStandardInput: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
+            writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            writeError: { FileHandle.standardError.write(Data($0.utf8)) },
+            outputIsTerminal: isatty(1) == 1,
+            environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath,
+            errorIsTerminal: isatty(2) == 1)
+    }
+
+    /// Reads a file named on the command line, relative to the current directory; '-' is standard input.
+    public func readFile(_ path: String, what: String) throws -> [UInt8] {
+        if path == "-" { return readStandardInput() }
+        let absolute = path.hasPrefix("/") ? path : currentDirectory + "/" + path
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw UsageError("cannot read \(what) \(path): no such file, or not readable")
+        }
+        return Array(data)
+    }
+
+    /// An absolute path for a path named on the command line.
+    public func absolutePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : currentDirectory + "/" + path
+    }
+
+    /// Colour is used only on a terminal and never when NO_COLOR is set.
+    public var useColor: Bool {
+        outputIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+}
+
+/// Exit codes shared by every command.
+public enum ExitCode {
+    /// Success; warnings allowed unless `--warnings-as-errors`.
+    public static let success: Int32 = 0
+    /// The input has errors: diagnostics, a rejected event, a failed step.
+    public static let inputErrors: Int32 = 1
+    /// The command itself could not run: bad flags, unreadable file, unknown plan format.
+    public static let usage: Int32 = 2
+}
+
+/// An error that stops a command with exit code 2 and a message on standard error.
+public struct UsageError: Error {
+    public var message: String
+    public var hint: String?
+
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}
+
+
+/// Runs a command body, turning usage errors into a message and exit code 2.
+public func runReportingUsageErrors(io: CommandIO, _ body: () throws -> Int32) -> Int32 {
+    do {
+        return try body()
+    } catch let error as UsageError {
+        io.writeError("error: \(error.message)\n")
+        if let hint = error.hint { io.writeError("help: \(hint)\n") }
+        return ExitCode.usage
+    } catch {
+        io.writeError("error: \(error)\n")
+        return ExitCode.usage
+    }
+}
