@@ -1,4 +1,5 @@
 import AlloyCLI
+import AlloyCLICore
 import AlloyCompiler
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import AlloyCompiler
+import AlloyCore
 import Testing
 
 @Suite struct LexerTests {

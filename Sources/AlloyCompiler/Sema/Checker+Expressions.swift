@@ -268,7 +268,10 @@ extension Checker {
         }
         if let declared = currentSteps[name] {
             let location = files[declared.file].location(of: declared.start)
-            if declared.start >= field.span.start {
+            if name == currentStep {
+                bag.error(.unknownStep, "step '\(name)' cannot use its own output: it is not known until the step has run", at: field.span,
+                          notes: [Diagnostic.Note("'\(name)' is declared here", at: declared)])
+            } else if declared.start >= field.span.start {
                 bag.error(.unknownStep, "step '\(name)' is declared later, at line \(location.line); a step can only use steps that run before it", at: field.span,
                           notes: [Diagnostic.Note("'\(name)' is declared here", at: declared)])
             } else {

@@ -147,6 +147,8 @@ extension Checker {
 
         var inputs: [(name: String, value: TypedExpression)] = []
         var given: [String: Span] = [:]
+        currentStep = step.name.isMissing ? nil : step.name.name
+        defer { currentStep = nil }
         for argument in step.arguments where !argument.name.isMissing {
             let value = typeOf(argument.value, scope)
             if let first = given[argument.name.name] {

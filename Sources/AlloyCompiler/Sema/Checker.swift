@@ -22,6 +22,8 @@ public struct Checker {
     var usedEvents: Set<String> = []
     /// Every step declared in the workflow being checked, for "declared later" messages.
     var currentSteps: [String: Span] = [:]
+    /// The step whose inputs are being checked.
+    var currentStep: String?
 
     /// Checks a parsed project. `standardLibraryStart` is the index of the first standard library file.
     public static func check(files: [SourceFile], syntax: [SyntaxFile], standardLibraryStart: Int) -> (CheckedProject, [Diagnostic]) {
@@ -262,6 +264,9 @@ public struct Checker {
             return .string(value)
         case (.int, .int(let value)):
             return .int(value)
+        case (.int, .number(let value)) where value.rounded() == value && abs(value) < 9.2e18:
+            // The runtime accepts integral numbers such as 2.0 as Int, and so do samples.
+            return .int(Int64(value))
         case (.number, .int(let value)):
             return .int(value)
         case (.number, .number(let value)):

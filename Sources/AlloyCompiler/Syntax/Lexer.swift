@@ -45,7 +45,7 @@ public struct Lexer {
             step()
             if tokens.last?.kind == .eof { break }
             // Every step consumes input or emits a synthetic closing token.
-            if position == before && tokens.count == countBefore {
+            if position == before && tokens.count == countBefore && !unwinding {
                 position += 1
             }
         }

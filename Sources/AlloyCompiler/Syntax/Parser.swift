@@ -533,7 +533,7 @@ public struct Parser {
         } else {
             error("expected 'on \"Event Name\"' as the first line of the workflow, found \(describe(current))", at: missingSpan)
         }
-        body = parseStatements(closing: "the workflow", openedAt: open, trigger: &trigger)
+        body = parseStatements(closing: "the workflow", openedAt: open, trigger: &trigger, firstNeedsNewline: trigger != nil)
         return WorkflowDeclaration(name: name, trigger: trigger, body: body, doc: docText, span: span(from: start))
     }
 
@@ -544,7 +544,7 @@ public struct Parser {
         return parseStatements(closing: what, openedAt: open, trigger: &noTrigger)
     }
 
-    private mutating func parseStatements(closing what: String, openedAt open: Int, trigger: inout Identifier?) -> [Statement] {
+    private mutating func parseStatements(closing what: String, openedAt open: Int, trigger: inout Identifier?, firstNeedsNewline: Bool = false) -> [Statement] {
         depth += 1
         defer { depth -= 1 }
         if depth > Parser.maxNesting {
@@ -553,7 +553,7 @@ public struct Parser {
             return []
         }
         var statements: [Statement] = []
-        var first = true
+        var first = !firstNeedsNewline
         while !at(.rbrace) && !at(.eof) && !atDeclarationStart {
             let before = index
             if !first && !current.leadingNewline {
@@ -777,7 +777,13 @@ public struct Parser {
                 while !at(.rparen) && !at(.eof) && !atDeclarationStart {
                     let before = index
                     arguments.append(parseExpression())
-                    if at(.comma) { advance() } else if !at(.rparen) { expected("',' or ')'", after: "in the argument list"); recover(stopAtComma: true); if at(.comma) { advance() } }
+                    if at(.comma) {
+                        advance()
+                    } else if !at(.rparen) && !current.leadingNewline {
+                        expected("',' or ')'", after: "in the argument list")
+                        recover(stopAtComma: true)
+                        if at(.comma) { advance() }
+                    }
                     if index == before { break }
                 }
                 expect(.rparen, "to close the argument list")
@@ -815,7 +821,11 @@ public struct Parser {
             return Expression(.missing, span: span(token))
         case .number:
             advance()
-            return Expression(.number(Double(text(token)) ?? 0), span: span(token))
+            guard let value = Double(text(token)), value.isFinite else {
+                error("number literal '\(text(token))' is out of range", at: span(token))
+                return Expression(.missing, span: span(token))
+            }
+            return Expression(.number(value), span: span(token))
         case .stringStart:
             return parseString()
         case .lbracket:
@@ -851,8 +861,6 @@ public struct Parser {
     private mutating func parseObject() -> Expression {
         let start = current.start
         var entries: [Expression.Entry] = []
-        depth += 1
-        defer { depth -= 1 }
         parseBraced("the object") { parser in
             let entryStart = parser.current.start
             let key: Identifier
