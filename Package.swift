@@ -20,6 +20,7 @@ let package = Package(
         .executableTarget(name: "alloyc", dependencies: ["AlloyCLI"]),
         .executableTarget(name: "alloyc-bench", path: "Benchmarks/Generator"),
         .testTarget(name: "AlloyCompilerTests", dependencies: ["AlloyCompiler", "AlloyCore"]),
+        .testTarget(name: "AlloyRuntimeTests", dependencies: ["AlloyRuntime", "AlloyCore", "AlloyCompiler"]),
         .testTarget(name: "AlloyCLITests", dependencies: ["AlloyCLI", "AlloyCLICore", "AlloyRuntimeCLI", "alloyc", "alloy"]),
     ]
 )

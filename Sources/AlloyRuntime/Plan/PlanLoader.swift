@@ -4,6 +4,10 @@ import AlloyCore
 public struct PlanLoadError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }
 
 /// Reads `alloy-plan/1` documents.
