@@ -11,6 +11,7 @@ public enum AlloyCommand {
     COMMANDS:
       run       Run one event through a plan
       replay    Run a stream of events (NDJSON) through a plan, with a summary
+      serve     Serve POST /run/event over HTTP
 
     OPTIONS:
       -h, --help      Show help (also: alloy <command> --help)
@@ -31,6 +32,7 @@ public enum AlloyCommand {
             switch first {
             case "run": return try RunCommand.run(rest, io: io, program: "alloy run")
             case "replay": return try ReplayCommand.run(rest, io: io)
+            case "serve": return try ServeCommand.run(rest, io: io)
             case "-h", "--help", "help":
                 if let topic = rest.first, topic != "-h", topic != "--help" { return AlloyCommand.run([topic, "--help"], io: io) }
                 io.writeOutput(usage)
@@ -39,7 +41,7 @@ public enum AlloyCommand {
                 io.writeOutput("alloy \(RuntimeVersion.current) (reads \(PlanLoader.supportedFormat))\n")
                 return ExitCode.success
             default:
-                let suggestion = Suggestions.closest(to: first, among: ["run", "replay", "help"]).first
+                let suggestion = Suggestions.closest(to: first, among: ["run", "replay", "serve", "help"]).first
                 throw UsageError("unknown command '\(first)'", hint: suggestion.map { "did you mean 'alloy \($0)'?" } ?? "run 'alloy --help' to see the commands")
             }
         }

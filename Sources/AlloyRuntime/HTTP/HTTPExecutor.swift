@@ -62,6 +62,7 @@ public final class HTTPExecutor: ActionExecutor, @unchecked Sendable {
     public func perform(_ call: ActionCall) throws(CallFailure) -> JSONValue {
         var token: String?
         if call.connector.auth != .none {
+            // No credential, no request: the failure names the user and the connector.
             token = try users.token(user: call.userId, connector: call.connector.name)
         }
         let request = try RequestBuilder.build(call, base: baseOverrides[call.connector.name], token: token)

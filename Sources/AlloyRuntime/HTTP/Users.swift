@@ -45,10 +45,10 @@ public struct Users: Sendable {
     /// The user's token for a connector, or an error naming both.
     public func token(user: String, connector: String) throws(CallFailure) -> String {
         guard let tokens = credentials[user] else {
-            throw CallFailure("user \"\(user)\" is not in the users file, so no credential for \(connector) can be sent")
+            throw CallFailure("user \"\(user)\" is not in the users file, so no credential for \(connector) can be sent", attempts: 0)
         }
         guard let token = tokens[connector] else {
-            throw CallFailure("user \"\(user)\" has no credential for connector \(connector)")
+            throw CallFailure("user \"\(user)\" has no credential for connector \(connector)", attempts: 0)
         }
         return token
     }

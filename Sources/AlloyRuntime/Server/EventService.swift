@@ -1,0 +1,220 @@
+import AlloyCore
+import Dispatch
+import Foundation
+
+/// The application behind `alloy serve`: accepts events over HTTP, journals them, runs them
+/// on a pool of workers, and answers questions about runs.
+///
+/// Routes: `POST /run/event`, `GET /runs/ID`, `GET /healthz`.
+public final class EventService: @unchecked Sendable {
+    /// The state of one run, as `GET /runs/ID` reports it.
+    final class RunState {
+        let runId: String
+        let event: String
+        let userId: String
+        let eventId: String?
+        var status: String
+        var result: RunResult?
+
+        init(runId: String, event: String, userId: String, eventId: String?, status: String) {
+            self.runId = runId
+            self.event = event
+            self.userId = userId
+            self.eventId = eventId
+            self.status = status
+        }
+    }
+
+    /// Runs kept in memory for `GET /runs/ID`; the oldest finished ones are forgotten first.
+    public static let maxRememberedRuns = 100_000
+
+    private let runner: Runner
+    private let journal: Journal?
+    private let lock = NSLock()
+    private var runs: [String: RunState] = [:]
+    private var order: [String] = []
+    private var idempotency: [String: String] = [:]
+    private let workers: DispatchQueue
+    private let slots: DispatchSemaphore
+    private let inFlight = DispatchGroup()
+
+    public init(runner: Runner, journal: Journal?, workers: Int = 8) {
+        self.runner = runner
+        self.journal = journal
+        self.workers = DispatchQueue(label: "alloy.runs", attributes: .concurrent)
+        self.slots = DispatchSemaphore(value: max(1, workers))
+    }
+
+    /// Restores runs from journal records and resumes every run that had not finished.
+    /// Returns how many runs were resumed.
+    @discardableResult
+    public func recover(_ records: [Journal.Record]) -> Int {
+        var unfinished: [String] = []
+        lock.lock()
+        var accepted: [String: (String, String, String?, JSONValue)] = [:]
+        for record in records {
+            switch record {
+            case .accepted(let runId, let event, let userId, let eventId, let data):
+                accepted[runId] = (event, userId, eventId, data)
+                remember(RunState(runId: runId, event: event, userId: userId, eventId: eventId, status: "queued"))
+                if let eventId { idempotency[EventService.key(userId, eventId)] = runId }
+                unfinished.append(runId)
+            case .finished(let runId, let status):
+                runs[runId]?.status = status
+                unfinished.removeAll { $0 == runId }
+            }
+        }
+        lock.unlock()
+        for runId in unfinished {
+            if let (event, userId, _, data) = accepted[runId] { schedule(runId: runId, event: event, userId: userId, data: data) }
+        }
+        return unfinished.count
+    }
+
+    /// Waits until every scheduled run has finished (for tests and graceful shutdown).
+    public func waitUntilIdle(timeout: Double = 30) -> Bool {
+        inFlight.wait(timeout: .now() + timeout) == .success
+    }
+
+    static func key(_ userId: String, _ eventId: String) -> String { userId + "\u{0}" + eventId }
+
+    private func remember(_ state: RunState) {
+        runs[state.runId] = state
+        order.append(state.runId)
+        if order.count > EventService.maxRememberedRuns + EventService.maxRememberedRuns / 10 {
+            var kept: [String] = []
+            var excess = order.count - EventService.maxRememberedRuns
+            for runId in order {
+                if excess > 0, let run = runs[runId], run.status == "succeeded" || run.status == "failed" {
+                    runs[runId] = nil
+                    excess -= 1
+                } else {
+                    kept.append(runId)
+                }
+            }
+            order = kept
+        }
+    }
+
+    // MARK: Routing
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        switch request.path {
+        case "/run/event":
+            guard request.method == "POST" else { return methodNotAllowed("POST") }
+            return submit(request.body)
+        case "/healthz":
+            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET") }
+            return .json(200, JSONValue.object([("status", .string("ok")), ("plan", .string(runner.plan.hash))]).serialized())
+        default:
+            if request.path.hasPrefix("/runs/") {
+                guard request.method == "GET" else { return methodNotAllowed("GET") }
+                return status(String(request.path.dropFirst("/runs/".count)))
+            }
+            return error(404, "no route for \(request.method) \(request.path): use POST /run/event, GET /runs/ID or GET /healthz")
+        }
+    }
+
+    private func methodNotAllowed(_ allowed: String) -> HTTPResponse {
+        .json(405, JSONValue.object([("error", .string("method not allowed: use \(allowed)"))]).serialized(), headers: [("Allow", allowed)])
+    }
+
+    private func error(_ status: Int, _ message: String, _ extra: [(String, JSONValue)] = []) -> HTTPResponse {
+        .json(status, JSONValue.object([("error", .string(message))] + extra).serialized())
+    }
+
+    private func submit(_ body: [UInt8]) -> HTTPResponse {
+        let envelope: JSONValue
+        do { envelope = try JSONReader.parse(body) } catch {
+            return self.error(400, "malformed JSON: \(error)")
+        }
+        guard case .object = envelope else { return error(400, "the body must be a JSON object {\"event\", \"userId\", \"data\"}") }
+        var problems: [String] = []
+        let event = envelope["event"]?.stringValue
+        let userId = envelope["userId"]?.stringValue
+        if event == nil { problems.append("\"event\" must be a string") }
+        if userId == nil || userId?.isEmpty == true { problems.append("\"userId\" must be a non-empty string") }
+        if envelope["data"] == nil { problems.append("\"data\" is required") }
+        var eventId: String?
+        if let raw = envelope["eventId"], raw != .null {
+            if let text = raw.stringValue, !text.isEmpty { eventId = text } else { problems.append("\"eventId\" must be a non-empty string") }
+        }
+        guard problems.isEmpty, let event, let userId, let data = envelope["data"] else {
+            return error(400, "invalid envelope: " + problems.joined(separator: "; "))
+        }
+        do {
+            try runner.validate(event: event, data: data)
+        } catch {
+            switch error {
+            case .unknownEvent:
+                return self.error(404, error.description)
+            case .invalidData(let list):
+                return self.error(400, "the event data does not match the schema of \"\(event)\"", [("problems", .array(list.map { problem in
+                    .object([("pointer", .string(problem.pointer)), ("expected", .string(problem.expected)),
+                             ("actual", .string(problem.actual)), ("message", .string(problem.description))])
+                }))])
+            }
+        }
+        lock.lock()
+        if let eventId, let existing = idempotency[EventService.key(userId, eventId)] {
+            lock.unlock()
+            return accepted(existing, duplicate: true)
+        }
+        let runId = "run_" + UUID().uuidString.lowercased().replacing("-", with: "")
+        // Reserve the idempotency key before journaling so a concurrent duplicate waits for this one.
+        if let eventId { idempotency[EventService.key(userId, eventId)] = runId }
+        remember(RunState(runId: runId, event: event, userId: userId, eventId: eventId, status: "queued"))
+        lock.unlock()
+        if let journal {
+            do {
+                try journal.append(.accepted(runId: runId, event: event, userId: userId, eventId: eventId, data: data))
+            } catch {
+                lock.lock()
+                runs[runId] = nil
+                if let eventId { idempotency[EventService.key(userId, eventId)] = nil }
+                lock.unlock()
+                return self.error(503, "the event could not be recorded durably: \(error.message)")
+            }
+        }
+        schedule(runId: runId, event: event, userId: userId, data: data)
+        return accepted(runId, duplicate: false)
+    }
+
+    private func accepted(_ runId: String, duplicate: Bool) -> HTTPResponse {
+        var members: [(String, JSONValue)] = [("runId", .string(runId)), ("status", .string("accepted"))]
+        if duplicate { members.append(("duplicate", .bool(true))) }
+        return .json(202, JSONValue.object(members).serialized(), headers: [("Location", "/runs/\(runId)")])
+    }
+
+    private func schedule(runId: String, event: String, userId: String, data: JSONValue) {
+        inFlight.enter()
+        workers.async { [self] in
+            slots.wait()
+            defer { slots.signal(); inFlight.leave() }
+            lock.withLock { runs[runId]?.status = "running" }
+            let result = try? runner.run(event: event, userId: userId, data: data)
+            let status = result?.succeeded == false ? "failed" : "succeeded"
+            lock.withLock {
+                runs[runId]?.status = status
+                runs[runId]?.result = result
+            }
+            try? journal?.append(.finished(runId: runId, status: status))
+        }
+    }
+
+    private func status(_ runId: String) -> HTTPResponse {
+        lock.lock()
+        guard let run = runs[runId] else {
+            lock.unlock()
+            return error(404, "no run \(runId)")
+        }
+        var members: [(String, JSONValue)] = [
+            ("runId", .string(run.runId)), ("event", .string(run.event)), ("userId", .string(run.userId)),
+        ]
+        if let eventId = run.eventId { members.append(("eventId", .string(eventId))) }
+        members.append(("status", .string(run.status)))
+        if let result = run.result { members.append(("workflows", .array(result.workflows.map(\.json)))) }
+        lock.unlock()
+        return .json(200, JSONValue.object(members).serialized())
+    }
+}
