@@ -21,6 +21,6 @@ let package = Package(
         .executableTarget(name: "alloyc-bench", path: "Benchmarks/Generator"),
         .testTarget(name: "AlloyCompilerTests", dependencies: ["AlloyCompiler", "AlloyCore"]),
         .testTarget(name: "AlloyRuntimeTests", dependencies: ["AlloyRuntime", "AlloyCore", "AlloyCompiler"]),
-        .testTarget(name: "AlloyCLITests", dependencies: ["AlloyCLI", "AlloyCLICore", "AlloyRuntimeCLI", "alloyc", "alloy"]),
+        .testTarget(name: "AlloyCLITests", dependencies: ["AlloyCLI", "AlloyCLICore", "AlloyRuntimeCLI", "AlloyRuntime", "AlloyCore", "alloyc", "alloy"]),
     ]
 )

@@ -34,15 +34,13 @@ public final class EventService: @unchecked Sendable {
     private var runs: [String: RunState] = [:]
     private var order: [String] = []
     private var idempotency: [String: String] = [:]
-    private let workers: DispatchQueue
-    private let slots: DispatchSemaphore
+    private let workers: WorkerPool
     private let inFlight = DispatchGroup()
 
     public init(runner: Runner, journal: Journal?, workers: Int = 8) {
         self.runner = runner
         self.journal = journal
-        self.workers = DispatchQueue(label: "alloy.runs", attributes: .concurrent)
-        self.slots = DispatchSemaphore(value: max(1, workers))
+        self.workers = WorkerPool(threads: workers, name: "alloy-run")
     }
 
     /// Restores runs from journal records and resumes every run that had not finished.
@@ -188,12 +186,12 @@ public final class EventService: @unchecked Sendable {
 
     private func schedule(runId: String, event: String, userId: String, data: JSONValue) {
         inFlight.enter()
-        workers.async { [self] in
-            slots.wait()
-            defer { slots.signal(); inFlight.leave() }
+        workers.submit { [self] in
+            defer { inFlight.leave() }
             lock.withLock { runs[runId]?.status = "running" }
+            // A resumed run whose data no longer matches a changed plan is rejected, not run.
             let result = try? runner.run(event: event, userId: userId, data: data)
-            let status = result?.succeeded == false ? "failed" : "succeeded"
+            let status = result.map { $0.succeeded ? "succeeded" : "failed" } ?? "rejected"
             lock.withLock {
                 runs[runId]?.status = status
                 runs[runId]?.result = result

@@ -57,6 +57,10 @@ public struct HTTPResponse: Sendable {
 /// Why a server could not start.
 public struct ServerError: Error, Sendable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// A small HTTP/1.1 server on the system socket API: one thread accepts, connections are
@@ -77,7 +81,6 @@ public final class HTTPServer: @unchecked Sendable {
     private var connections = Set<Int32>()
     private var stopped = false
     private let acceptThread = DispatchQueue(label: "alloy.http.accept")
-    private let connectionQueue = DispatchQueue(label: "alloy.http.connections", attributes: .concurrent)
     private let acceptDone = DispatchSemaphore(value: 0)
 
     /// The port the server listens on (useful with port 0).
@@ -157,13 +160,16 @@ public final class HTTPServer: @unchecked Sendable {
             setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             var noDelay: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-            connectionQueue.async { [self] in
+            // A thread per connection: a slow client blocks only its own thread.
+            let thread = Thread { [self] in
                 serve(client)
                 lock.lock()
                 connections.remove(client)
                 lock.unlock()
                 close(client)
             }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
     }
 
