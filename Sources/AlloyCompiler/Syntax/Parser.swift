@@ -17,6 +17,8 @@ public struct Parser {
     private var lastErrorToken = -1
     private var dropped = 0
     private var reportedTooDeep = false
+    /// Index of the token where the list item or statement being parsed began.
+    private var itemStart = 0
 
     /// Parses one file: lexing, then parsing, with the diagnostics of both.
     public static func parse(_ source: SourceFile, fileIndex: Int) -> (SyntaxFile, [Diagnostic]) {
@@ -135,7 +137,9 @@ public struct Parser {
         while !at(.eof) {
             let token = current
             if nesting == 0 {
-                if !first && (token.leadingNewline || atDeclarationStart) { return }
+                // A token starting a line begins the next item, unless the broken item itself
+                // starts there (then its line is skipped).
+                if (token.leadingNewline && (!first || index > itemStart)) || (!first && atDeclarationStart) { return }
                 if token.kind == .rbrace || token.kind == .rparen || token.kind == .rbracket { return }
                 if stopAtComma && token.kind == .comma && !first { return }
             } else if atDeclarationStart {
@@ -240,7 +244,10 @@ public struct Parser {
         }
         while !at(.rbrace) && !at(.eof) && !atDeclarationStart {
             let before = index
+            let outerItem = itemStart
+            itemStart = index
             item(&self)
+            itemStart = outerItem
             if at(.comma) {
                 advance()
             } else if !at(.rbrace) && !at(.eof) && !current.leadingNewline {
@@ -560,6 +567,9 @@ public struct Parser {
                 expected("a new line", after: "between statements")
             }
             first = false
+            let outerItem = itemStart
+            itemStart = index
+            defer { itemStart = outerItem }
             if atWord("on") {
                 let onSpan = span(current)
                 advance()
@@ -761,6 +771,7 @@ public struct Parser {
 
     private mutating func parsePostfix() -> Expression {
         var expression = parsePrimary()
+        if case .missing = expression.kind { return expression }
         while true {
             if at(.dot) {
                 advance()
@@ -817,11 +828,14 @@ public struct Parser {
         case .int:
             advance()
             if let value = Int64(text(token)) { return Expression(.int(value), span: span(token)) }
+            // A malformed literal was already reported by the lexer.
+            if !text(token).allSatisfy(\.isNumber) { return Expression(.missing, span: span(token)) }
             error("integer literal '\(text(token))' is too large: the limit is \(Int64.max)", at: span(token))
             return Expression(.missing, span: span(token))
         case .number:
             advance()
             guard let value = Double(text(token)), value.isFinite else {
+                if Double(text(token)) == nil { return Expression(.missing, span: span(token)) }
                 error("number literal '\(text(token))' is out of range", at: span(token))
                 return Expression(.missing, span: span(token))
             }
