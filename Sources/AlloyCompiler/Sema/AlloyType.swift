@@ -153,12 +153,14 @@ extension AlloyType {
             if outside.isEmpty { return .yes }
             return .invalidLiteral("\"\(outside[0])\" is not one of \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))")
         case (.array(let element), .array(let wanted)):
-            return element.assignable(to: wanted) == .yes ? .yes : .no
+            // An element's own reason (a malformed literal, an optional) is the array's reason.
+            return element.assignable(to: wanted)
         case (.record(let have), .record(let want)):
             for field in want.fields {
                 if let present = have.field(field.name) {
-                    if present.type.assignable(to: field.type) != .yes { return .no }
-                } else if !field.type.isOptional && field.type != .json {
+                    let fits = present.type.assignable(to: field.type)
+                    if fits != .yes { return fits }
+                } else if !field.type.isOptional && field.type != .json && field.type != .error {
                     return .no
                 }
             }
@@ -186,6 +188,22 @@ extension AlloyType {
         if isNumeric && other.isNumeric { return .number }
         if isStringLike && other.isStringLike { return .string }
         if case .array(let a) = self, case .array(let b) = other, let element = a.joined(with: b) { return .array(element) }
+        if case .record(let a) = self, case .record(let b) = other {
+            // Records join field by field; a field only one side has becomes optional.
+            var fields: [Field] = []
+            for field in a.fields {
+                if let match = b.field(field.name) {
+                    guard let type = field.type.joined(with: match.type) else { return nil }
+                    fields.append(Field(name: field.name, type: type, doc: field.doc, span: field.span))
+                } else {
+                    fields.append(Field(name: field.name, type: field.type.optional, doc: field.doc, span: field.span))
+                }
+            }
+            for field in b.fields where a.field(field.name) == nil {
+                fields.append(Field(name: field.name, type: field.type.optional, doc: field.doc, span: field.span))
+            }
+            return .record(Record(name: a.name == b.name ? a.name : nil, fields: fields))
+        }
         return nil
     }
 }

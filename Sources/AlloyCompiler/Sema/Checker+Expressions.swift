@@ -19,7 +19,7 @@ extension Checker {
     }
 
     private func conversionHelp(from source: AlloyType, to target: AlloyType) -> [String] {
-        if target.unwrapped.isStringLike && source.unwrapped.isScalar { return ["convert it with string(…) or interpolate it: \"{{…}}\""] }
+        if target.unwrapped == .string && source.unwrapped.isScalar { return ["convert it with string(…) or interpolate it: \"{{…}}\""] }
         if case .array = source.unwrapped, target.unwrapped.isStringLike { return ["join the elements with join(…, \", \")"] }
         return []
     }
@@ -301,7 +301,7 @@ extension Checker {
             }
             let suggestions = Suggestions.closest(to: field.name, among: record.fields.map(\.name))
             let owner: String
-            if case .root(.event) = base.kind, let event = currentEventName(scope) { owner = "event \"\(event)\"" } else { owner = "type \(base.type.unwrapped.description)" }
+            if case .root(.event) = base.kind, let event = scope.eventName { owner = "event \"\(event)\"" } else { owner = "type \(base.type.unwrapped.description)" }
             bag.error(.unknownField, "\(owner) has no field '\(field.name)'", at: field.span,
                       notes: record.fields.isEmpty || !suggestions.isEmpty ? [] : [Diagnostic.Note("its fields are: \(record.fields.prefix(12).map(\.name).joined(separator: ", "))")],
                       help: Suggestions.help(suggestions), fixes: fixes(for: suggestions, at: field.span))
@@ -318,11 +318,6 @@ extension Checker {
             bag.error(.unknownField, "\(other.description) has no field '\(field.name)'", at: field.span)
             return TypedExpression(kind: kind, type: .error, span: span)
         }
-    }
-
-    private func currentEventName(_ scope: Scope) -> String? {
-        guard case .record = scope.event else { return nil }
-        return eventTypes.first { $0.value == scope.event }?.key
     }
 
     private mutating func typeCall(_ callee: Expression, _ arguments: [Expression], _ expression: Expression, _ scope: Scope) -> TypedExpression {

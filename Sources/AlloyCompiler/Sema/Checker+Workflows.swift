@@ -4,6 +4,8 @@ import AlloyCore
 struct Scope {
     /// The event's data type; `.error` when the trigger is unknown.
     var event: AlloyType = .error
+    /// The trigger's name, for messages.
+    var eventName: String?
     /// The action's inputs, inside a path template.
     var input: AlloyType.Record?
     /// Steps that run before this point on every path, with their types here.
@@ -23,6 +25,7 @@ extension Checker {
             triggerName = trigger.name
             if let type = eventTypes[trigger.name] {
                 scope.event = type
+                scope.eventName = trigger.name
                 usedEvents.insert(trigger.name)
             } else {
                 let suggestions = Suggestions.closest(to: trigger.name, among: eventTypes.keys)
@@ -169,7 +172,7 @@ extension Checker {
             inputs.append((field.name, value))
         }
         if let action {
-            for field in action.input.fields where given[field.name] == nil && !field.type.isOptional && field.type != .json {
+            for field in action.input.fields where given[field.name] == nil && !field.type.isOptional && field.type != .json && field.type != .error {
                 bag.error(.missingInput, "missing input '\(field.name)' (\(field.type.description)) for \(step.connector.name).\(action.name)", at: step.connector.span.merged(with: step.action.span),
                           notes: field.span.map { [Diagnostic.Note("'\(field.name)' is declared here", at: $0)] } ?? [],
                           help: ["add '\(field.name): …' to the step"])
