@@ -10,12 +10,15 @@ public struct CommandIO: Sendable {
     public var outputIsTerminal: Bool
     /// Standard error is a terminal (progress lines are allowed).
     public var errorIsTerminal: Bool = false
+    /// The real standard input, for commands that stream it; nil when input is injected.
+    public var standardInputDescriptor: Int32?
     public var environment: [String: String]
     public var currentDirectory: String
 
     public init(readStandardInput: @escaping @Sendable () -> [UInt8], writeOutput: @escaping @Sendable (String) -> Void,
                 writeError: @escaping @Sendable (String) -> Void, outputIsTerminal: Bool,
-                environment: [String: String], currentDirectory: String, errorIsTerminal: Bool = false) {
+                environment: [String: String], currentDirectory: String, errorIsTerminal: Bool = false,
+                standardInputDescriptor: Int32? = nil) {
         self.readStandardInput = readStandardInput
         self.writeOutput = writeOutput
         self.writeError = writeError
@@ -23,6 +26,7 @@ public struct CommandIO: Sendable {
         self.environment = environment
         self.currentDirectory = currentDirectory
         self.errorIsTerminal = errorIsTerminal
+        self.standardInputDescriptor = standardInputDescriptor
     }
 
     /// The process's real streams.
@@ -34,7 +38,7 @@ public struct CommandIO: Sendable {
             outputIsTerminal: isatty(1) == 1,
             environment: ProcessInfo.processInfo.environment,
             currentDirectory: FileManager.default.currentDirectoryPath,
-            errorIsTerminal: isatty(2) == 1)
+            errorIsTerminal: isatty(2) == 1, standardInputDescriptor: 0)
     }
 
     /// Reads a file named on the command line, relative to the current directory; '-' is standard input.

@@ -43,14 +43,14 @@ struct LineReader {
             if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
                 let line = buffer[start..<newline]
                 start = newline + 1
-                if skipping { skipping = false; return .tooLong }
+                if skipping || line.count > maxLine { skipping = false; return .tooLong }
                 return .text(trimCR(line))
             }
             if finished {
                 guard start < end else { return nil }
                 let line = buffer[start..<end]
                 start = end
-                if skipping { skipping = false; return .tooLong }
+                if skipping || line.count > maxLine { skipping = false; return .tooLong }
                 return .text(trimCR(line))
             }
             if end - start > maxLine {

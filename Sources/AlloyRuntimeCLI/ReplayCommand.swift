@@ -51,7 +51,9 @@ enum ReplayCommand {
         let path = parsed.positionals[1]
         var reader: LineReader
         var fd: Int32 = -1
-        if path == "-" {
+        if path == "-", let standardInput = io.standardInputDescriptor {
+            reader = LineReader(fd: standardInput)
+        } else if path == "-" {
             reader = LineReader(bytes: io.readStandardInput())
         } else {
             fd = open(io.absolutePath(path), O_RDONLY)
@@ -69,6 +71,7 @@ enum ReplayCommand {
         while let line = reader.next() {
             lineNumber += 1
             guard case .text(let bytes) = line else {
+                summary.events += 1
                 summary.reject("line longer than \(reader.maxLine / 1024 / 1024) MiB", line: lineNumber, io: io)
                 continue
             }
@@ -165,7 +168,7 @@ struct ReplaySummary {
 
     func report(seconds: Double, dryRun: Bool) -> String {
         let rate = seconds > 0 ? Int(Double(events) / seconds) : events
-        var out = "replayed \(events) events in \(String(format: "%.2f", seconds)) s (\(rate) events/s)\n"
+        var out = "replayed \(events) event\(events == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(rate) events/s)\n"
         out += "  accepted  \(accepted)\n"
         out += "  rejected  \(rejected)\n"
         for (reason, count) in reasons.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(20) {

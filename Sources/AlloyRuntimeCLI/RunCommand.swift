@@ -17,6 +17,7 @@ public enum RunCommand {
       --data-file FILE         The event data from a file ('-' for standard input)
       --sample                 The event's first sample from the plan
       --dry-run                Call nothing: print each step that would run, one JSON object a line
+                               (with --format json, the result document lists them instead)
       --format human|json      How to print the result (default human)
     \(RuntimeOptions.help)
       -h, --help               Show this help
@@ -91,7 +92,7 @@ public enum RunCommand {
         let result: RunResult
         do {
             result = try runner.run(event: eventName, userId: userId, data: data) { record in
-                if dryRun {
+                if dryRun && format == .human {
                     io.writeOutput(JSONValue.object([
                         ("workflow", .string(record.workflow)), ("step", .string(record.step)),
                         ("call", .string(record.call)), ("input", record.input),

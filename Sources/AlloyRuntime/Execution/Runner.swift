@@ -28,18 +28,29 @@ public struct CallFailure: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A call's answer, and how many attempts it took.
+public struct CallSuccess: Sendable {
+    public var output: JSONValue
+    public var attempts: Int
+
+    public init(output: JSONValue, attempts: Int = 1) {
+        self.output = output
+        self.attempts = attempts
+    }
+}
+
 /// Makes the calls of steps: over HTTP, or not at all in a dry run.
 public protocol ActionExecutor: Sendable {
     /// Performs the call and returns the response body, already checked against the output type.
-    func perform(_ call: ActionCall) throws(CallFailure) -> JSONValue
+    func perform(_ call: ActionCall) throws(CallFailure) -> CallSuccess
 }
 
 /// The executor of `--dry-run`: calls nothing and answers placeholders of the output type.
 public struct DryRunExecutor: ActionExecutor {
     public init() {}
 
-    public func perform(_ call: ActionCall) throws(CallFailure) -> JSONValue {
-        Validator.placeholder(for: call.action.output)
+    public func perform(_ call: ActionCall) throws(CallFailure) -> CallSuccess {
+        CallSuccess(output: Validator.placeholder(for: call.action.output), attempts: 0)
     }
 }
 
@@ -233,10 +244,10 @@ public struct Runner: Sendable {
         let call = ActionCall(connector: connector, action: action, input: input, userId: context.environment.userId,
                               workflow: context.workflow.name, step: step.name)
         do {
-            let output = try executor.perform(call)
-            context.environment.steps[step.name] = output
+            let success = try executor.perform(call)
+            context.environment.steps[step.name] = success.output
             let record = StepRecord(workflow: context.workflow.name, step: step.name, call: step.call, input: input,
-                                    output: output, status: .succeeded, error: nil, source: step.source, attempts: 1)
+                                    output: success.output, status: .succeeded, error: nil, source: step.source, attempts: success.attempts)
             context.records.append(record)
             context.onStep(record)
             return nil

@@ -25,7 +25,8 @@ public struct RetryPolicy: Sendable {
     public static let never = RetryPolicy(maxAttempts: 1)
 
     /// The wait before attempt `attempt + 1`: exponential backoff with full jitter, or the
-    /// server's Retry-After when it gave one.
+    /// server's Retry-After when it gave one. The jitter is "equal jitter": a random wait
+    /// between half the backoff ceiling and the ceiling.
     public func delay(afterAttempt attempt: Int, retryAfter: Double?) -> Double {
         if let retryAfter { return min(retryAfter, maxRetryAfter) }
         let ceiling = min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
@@ -59,7 +60,7 @@ public final class HTTPExecutor: ActionExecutor, @unchecked Sendable {
 
     deinit { session.invalidateAndCancel() }
 
-    public func perform(_ call: ActionCall) throws(CallFailure) -> JSONValue {
+    public func perform(_ call: ActionCall) throws(CallFailure) -> CallSuccess {
         var token: String?
         if call.connector.auth != .none {
             // No credential, no request: the failure names the user and the connector.
@@ -69,8 +70,7 @@ public final class HTTPExecutor: ActionExecutor, @unchecked Sendable {
         var attempt = 1
         while true {
             do {
-                let output = try send(request, call)
-                return output
+                return CallSuccess(output: redact(try send(request, call)), attempts: attempt)
             } catch var failure {
                 failure.message = users.redact(failure.message)
                 failure.attempts = attempt
@@ -137,6 +137,18 @@ public final class HTTPExecutor: ActionExecutor, @unchecked Sendable {
                               problems.prefix(3).map(\.description).joined(separator: "; "))
         }
         return body
+    }
+
+    /// Removes credentials from a response, in case a server echoes one back.
+    private func redact(_ value: JSONValue) -> JSONValue {
+        let secrets = users.secrets
+        guard !secrets.isEmpty else { return value }
+        switch value {
+        case .string(let text): return .string(users.redact(text))
+        case .array(let items): return .array(items.map(redact))
+        case .object(let members): return .object(members.map { ($0.0, redact($0.1)) })
+        default: return value
+        }
     }
 
     static func withoutQuery(_ url: String) -> String {

@@ -30,7 +30,9 @@ public final class EventService: @unchecked Sendable {
 
     private let runner: Runner
     private let journal: Journal?
-    private let lock = NSLock()
+    private let lock = NSCondition()
+    /// Runs accepted but not yet durable; a duplicate submission waits for them.
+    private var recording: Set<String> = []
     private var runs: [String: RunState] = [:]
     private var order: [String] = []
     private var idempotency: [String: String] = [:]
@@ -83,8 +85,9 @@ public final class EventService: @unchecked Sendable {
             var kept: [String] = []
             var excess = order.count - EventService.maxRememberedRuns
             for runId in order {
-                if excess > 0, let run = runs[runId], run.status == "succeeded" || run.status == "failed" {
+                if excess > 0, let run = runs[runId], run.status == "succeeded" || run.status == "failed" || run.status == "rejected" {
                     runs[runId] = nil
+                    if let eventId = run.eventId { idempotency[EventService.key(run.userId, eventId)] = nil }
                     excess -= 1
                 } else {
                     kept.append(runId)
@@ -154,23 +157,32 @@ public final class EventService: @unchecked Sendable {
             }
         }
         lock.lock()
-        if let eventId, let existing = idempotency[EventService.key(userId, eventId)] {
-            lock.unlock()
-            return accepted(existing, duplicate: true)
+        if let eventId {
+            let key = EventService.key(userId, eventId)
+            // A duplicate is answered only once the original is durable (or has failed to be).
+            while let existing = idempotency[key], recording.contains(existing) { lock.wait() }
+            if let existing = idempotency[key] {
+                lock.unlock()
+                return accepted(existing, duplicate: true)
+            }
         }
         let runId = "run_" + UUID().uuidString.lowercased().replacing("-", with: "")
         // Reserve the idempotency key before journaling so a concurrent duplicate waits for this one.
         if let eventId { idempotency[EventService.key(userId, eventId)] = runId }
         remember(RunState(runId: runId, event: event, userId: userId, eventId: eventId, status: "queued"))
+        if journal != nil { recording.insert(runId) }
         lock.unlock()
         if let journal {
             do {
                 try journal.append(.accepted(runId: runId, event: event, userId: userId, eventId: eventId, data: data))
+                lock.withLock { recording.remove(runId); lock.broadcast() }
             } catch {
-                lock.lock()
-                runs[runId] = nil
-                if let eventId { idempotency[EventService.key(userId, eventId)] = nil }
-                lock.unlock()
+                lock.withLock {
+                    runs[runId] = nil
+                    if let eventId { idempotency[EventService.key(userId, eventId)] = nil }
+                    recording.remove(runId)
+                    lock.broadcast()
+                }
                 return self.error(503, "the event could not be recorded durably: \(error.message)")
             }
         }

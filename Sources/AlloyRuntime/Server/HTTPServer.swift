@@ -20,6 +20,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// For HEAD: the length the body would have had.
+    var headLength: Int?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -225,7 +227,11 @@ public final class HTTPServer: @unchecked Sendable {
             request.body = Array(buffer[0..<length])
             buffer.removeFirst(length)
             let closeAfter = request.headers["connection"]?.lowercased() == "close"
-            let response = handler(request)
+            var response = handler(request)
+            if request.method == "HEAD" {
+                response.headLength = response.body.count
+                response.body = []
+            }
             guard write(fd, response, close: closeAfter) else { return }
             if closeAfter { return }
         }
@@ -267,7 +273,7 @@ public final class HTTPServer: @unchecked Sendable {
     private func write(_ fd: Int32, _ response: HTTPResponse, close: Bool) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(HTTPResponse.reason(response.status))\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(response.body.count)\r\n"
+        head += "Content-Length: \(response.headLength ?? response.body.count)\r\n"
         if close { head += "Connection: close\r\n" }
         head += "\r\n"
         let bytes = Array(head.utf8) + response.body
