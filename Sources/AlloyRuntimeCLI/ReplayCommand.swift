@@ -113,8 +113,9 @@ enum ReplayCommand {
                 case .unknownEvent(let event, _):
                     summary.reject("unknown event \"\(event)\"", line: lineNumber, io: io)
                 case .invalidData(let problems):
-                    let reason = problems.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.actual == "missing" ? "required field is missing" : "expected \($0.expected)")" }.joined(separator: "; ")
-                    summary.reject(reason, line: lineNumber, detail: problems.map(\.description).joined(separator: "; "), io: io)
+                    // Each problem counts under its own reason, so the summary shows which fields break.
+                    let reasons = problems.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.actual == "missing" ? "required field is missing" : "expected \($0.expected)")" }
+                    summary.reject(reasons, line: lineNumber, detail: problems.map(\.description).joined(separator: "; "), io: io)
                 }
             }
             if io.errorIsTerminal, lineNumber % 1024 == 0 {
@@ -160,8 +161,13 @@ struct ReplaySummary {
     var reasons: [String: Int] = [:]
 
     mutating func reject(_ reason: String, line: Int, detail: String? = nil, io: CommandIO) {
+        reject([reason], line: line, detail: detail, io: io)
+    }
+
+    mutating func reject(_ reasons: [String], line: Int, detail: String? = nil, io: CommandIO) {
         rejected += 1
-        reasons[reason, default: 0] += 1
+        for reason in reasons { self.reasons[reason, default: 0] += 1 }
+        let reason = reasons.joined(separator: "; ")
         if rejected <= 10 { io.writeError("line \(line): rejected: \(detail ?? reason)\n") }
         if rejected == 11 { io.writeError("(further rejections are only counted)\n") }
     }
@@ -170,7 +176,7 @@ struct ReplaySummary {
         let rate = seconds > 0 ? Int(Double(events) / seconds) : events
         var out = "replayed \(events) event\(events == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(rate) events/s)\n"
         out += "  accepted  \(accepted)\n"
-        out += "  rejected  \(rejected)\n"
+        out += "  rejected  \(rejected)\(reasons.isEmpty ? "" : ", by reason (an event may have several):")\n"
         for (reason, count) in reasons.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(20) {
             out += "    \(count)\t\(reason)\n"
         }

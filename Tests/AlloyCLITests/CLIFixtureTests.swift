@@ -67,8 +67,12 @@ enum Executables {
         var current = ""
         var quoted = false
         var started = false
+        var quote: Character?
         for character in line {
-            if character == "\"" { quoted.toggle(); started = true; continue }
+            if character == "\"" || character == "'" {
+                if quote == nil { quote = character; quoted = true; started = true; continue }
+                if quote == character { quote = nil; quoted = false; continue }
+            }
             if character == " " && !quoted {
                 if started { words.append(current); current = ""; started = false }
                 continue
@@ -84,14 +88,25 @@ enum Executables {
     func command(_ name: String) throws {
         let spec = try String(contentsOf: Self.directory.appendingPathComponent("\(name).cmd"), encoding: .utf8)
         let lines = spec.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
-        let commandLine = try #require(lines.first { $0.hasPrefix("$ ") }, "\(name).cmd needs a '$ program args…' line")
+        let commands = lines.filter { $0.hasPrefix("$ ") }
+        #expect(!commands.isEmpty, "\(name).cmd needs a '$ program args…' line")
         var input = Data()
         if let stdinLine = lines.first(where: { $0.hasPrefix("stdin: ") }) {
             input = try Data(contentsOf: Self.directory.appendingPathComponent(String(stdinLine.dropFirst(7))))
         }
-        let argv = Self.words(String(commandLine.dropFirst(2)))
-        let output = try Executables.run(argv[0], Array(argv.dropFirst()), in: Self.directory, input: input)
-        let actual = "\(commandLine)\n\(output.stdout)--- stderr\n\(output.stderr)--- exit \(output.status)\n"
+        // $TMP names a scratch folder for files a command writes, outside the repository.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("alloy-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var actual = ""
+        for commandLine in commands {
+            let argv = Self.words(String(commandLine.dropFirst(2))).map { $0.replacingOccurrences(of: "$TMP", with: scratch.path) }
+            let output = try Executables.run(argv[0], Array(argv.dropFirst()), in: Self.directory, input: input)
+            // Timings vary from run to run; they are masked in the golden files.
+            let stderr = output.stderr.replacingOccurrences(of: #"in [0-9.]+ s \([0-9]+ events/s\)"#, with: "in N s (N events/s)", options: .regularExpression)
+            let text = "\(output.stdout)--- stderr\n\(stderr)".replacingOccurrences(of: scratch.path, with: "$TMP")
+            actual += "\(commandLine)\n\(text)--- exit \(output.status)\n"
+        }
         let golden = Self.directory.appendingPathComponent("\(name).out")
         if ProcessInfo.processInfo.environment["ALLOY_UPDATE"] == "1" {
             try Data(actual.utf8).write(to: golden)

@@ -1,0 +1,5 @@
+$ alloy --help
+$ alloy run --help
+$ alloy replay --help
+$ alloy serve --help
+$ alloy bogus

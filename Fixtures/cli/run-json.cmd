@@ -1,0 +1,1 @@
+$ alloyc run ../examples/tickets --event "Ticket Created" --sample --dry-run --format json
