@@ -49,7 +49,7 @@ public indirect enum AlloyType: Sendable, Hashable {
     /// Makes a type optional; optional types stay as they are.
     public var optional: AlloyType {
         switch self {
-        case .optional, .json, .null, .error: return self
+        case .optional, .null, .error: return self
         default: return .optional(self)
         }
     }
@@ -160,7 +160,7 @@ extension AlloyType {
                 if let present = have.field(field.name) {
                     let fits = present.type.assignable(to: field.type)
                     if fits != .yes { return fits }
-                } else if !field.type.isOptional && field.type != .json && field.type != .error {
+                } else if !field.type.isOptional && field.type != .error {
                     return .no
                 }
             }

@@ -172,7 +172,7 @@ extension Checker {
             inputs.append((field.name, value))
         }
         if let action {
-            for field in action.input.fields where given[field.name] == nil && !field.type.isOptional && field.type != .json && field.type != .error {
+            for field in action.input.fields where given[field.name] == nil && !field.type.isOptional && field.type != .error {
                 bag.error(.missingInput, "missing input '\(field.name)' (\(field.type.description)) for \(step.connector.name).\(action.name)", at: step.connector.span.merged(with: step.action.span),
                           notes: field.span.map { [Diagnostic.Note("'\(field.name)' is declared here", at: $0)] } ?? [],
                           help: ["add '\(field.name): …' to the step"])

@@ -304,7 +304,7 @@ public struct Checker {
                     ok = false
                 }
             }
-            let missing = record.fields.filter { !seen.contains($0.name) && !$0.type.isOptional && $0.type != .json && $0.type != .error }
+            let missing = record.fields.filter { !seen.contains($0.name) && !$0.type.isOptional && $0.type != .error }
             for field in missing {
                 let fieldPath = path.isEmpty ? field.name : "\(path).\(field.name)"
                 bag.error(.invalidSample, "\(place) is missing the required field '\(fieldPath)' (\(field.type.description))", at: expression.span,

@@ -85,7 +85,8 @@ public enum Validator {
                 if let member = members.first(where: { $0.0 == field.name }) {
                     check(member.1, field.type, pointer: fieldPointer, into: &problems)
                 } else if case .optional = field.type {
-                } else if field.type != .json {
+                } else {
+                    // A JSON field may hold any value, null included, but it must be there.
                     problems.append(ValidationProblem(pointer: fieldPointer, expected: field.type.description, actual: "missing"))
                 }
             }
