@@ -14,6 +14,7 @@ public enum AlloycCommand {
       check     Check a project and report diagnostics
       compile   Check a project and write its plan (alloy-plan/1)
       run       Compile in memory and run one event (as 'alloy run' does with a plan)
+      fmt       Print or rewrite files in the canonical layout
       explain   Explain a diagnostic code, with a failing and a fixed example
 
     OPTIONS:
@@ -39,6 +40,7 @@ public enum AlloycCommand {
             case "compile": return try CompileCommand.run(rest, io: io)
             case "explain": return try ExplainCommand.run(rest, io: io)
             case "run": return try RunSourcesCommand.run(rest, io: io)
+            case "fmt": return try FormatCommand.run(rest, io: io)
             case "-h", "--help", "help":
                 if let topic = rest.first, topic != "-h", topic != "--help" { return AlloycCommand.run([topic, "--help"], io: io) }
                 io.writeOutput(usage)
@@ -47,7 +49,7 @@ public enum AlloycCommand {
                 io.writeOutput("alloyc \(AlloyVersion.current) (plan format \(PlanEmitter.format))\n")
                 return ExitCode.success
             default:
-                let suggestions = Suggestions.closest(to: first, among: ["check", "compile", "run", "explain", "help"])
+                let suggestions = Suggestions.closest(to: first, among: ["check", "compile", "run", "fmt", "explain", "help"])
                 throw UsageError("unknown command '\(first)'", hint: suggestions.first.map { "did you mean 'alloyc \($0)'?" } ?? "run 'alloyc --help' to see the commands")
             }
         }

@@ -1,0 +1,2 @@
+$ alloyc fmt --help
+$ alloyc run --help

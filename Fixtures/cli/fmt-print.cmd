@@ -1,0 +1,2 @@
+$ alloyc fmt ../format/messy.alloy
+$ alloyc fmt bad-syntax.alloy.txt
