@@ -1,6 +1,7 @@
 import AlloyCLICore
 import AlloyCompiler
 import AlloyCore
+import AlloyLanguageServer
 import Foundation
 
 /// `alloyc`: dispatches to a subcommand.
@@ -15,6 +16,7 @@ public enum AlloycCommand {
       compile   Check a project and write its plan (alloy-plan/1)
       run       Compile in memory and run one event (as 'alloy run' does with a plan)
       fmt       Print or rewrite files in the canonical layout
+      lsp       Run the language server on stdio (for editors)
       explain   Explain a diagnostic code, with a failing and a fixed example
 
     OPTIONS:
@@ -41,6 +43,13 @@ public enum AlloycCommand {
             case "explain": return try ExplainCommand.run(rest, io: io)
             case "run": return try RunSourcesCommand.run(rest, io: io)
             case "fmt": return try FormatCommand.run(rest, io: io)
+            case "lsp":
+                if rest.contains("--help") || rest.contains("-h") {
+                    io.writeOutput("USAGE: alloyc lsp\n\nSpeaks the Language Server Protocol over standard input and output: diagnostics\nas you type, hover, go to definition, completion, rename, quick fixes,\nformatting and document symbols. See docs/editors.md.\n")
+                    return ExitCode.success
+                }
+                guard rest.isEmpty else { throw UsageError("alloyc lsp takes no arguments", hint: "editors start it as 'alloyc lsp' and talk to it over stdio") }
+                return LanguageServer.run()
             case "-h", "--help", "help":
                 if let topic = rest.first, topic != "-h", topic != "--help" { return AlloycCommand.run([topic, "--help"], io: io) }
                 io.writeOutput(usage)
@@ -49,7 +58,7 @@ public enum AlloycCommand {
                 io.writeOutput("alloyc \(AlloyVersion.current) (plan format \(PlanEmitter.format))\n")
                 return ExitCode.success
             default:
-                let suggestions = Suggestions.closest(to: first, among: ["check", "compile", "run", "fmt", "explain", "help"])
+                let suggestions = Suggestions.closest(to: first, among: ["check", "compile", "run", "fmt", "lsp", "explain", "help"])
                 throw UsageError("unknown command '\(first)'", hint: suggestions.first.map { "did you mean 'alloyc \($0)'?" } ?? "run 'alloyc --help' to see the commands")
             }
         }

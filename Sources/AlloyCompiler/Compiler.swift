@@ -13,12 +13,20 @@ public enum Compiler {
         public var project: CheckedProject
         /// How many of `files` belong to the project (the rest are the standard library).
         public var projectFileCount: Int
+        /// Every occurrence of a named thing, linked to its declaration (for editors).
+        public var references: [SymbolReference] = []
 
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
     /// Parses and checks a project.
     public static func check(_ sources: [SourceFile]) -> Result {
+        check(sources, parse: { Parser.parse($0, fileIndex: $1) })
+    }
+
+    /// Parses and checks a project, taking each file's parse from `parse` — an editor passes
+    /// a cache here, so a one-line change re-parses one file.
+    public static func check(_ sources: [SourceFile], parse: (SourceFile, Int) -> (SyntaxFile, [Diagnostic])) -> Result {
         var files = sources
         for library in StandardLibrary.files {
             files.append(SourceFile(path: library.path, text: library.source))
@@ -26,14 +34,14 @@ public enum Compiler {
         var diagnostics: [Diagnostic] = []
         var syntax: [SyntaxFile] = []
         for (index, file) in files.enumerated() {
-            let (tree, parseDiagnostics) = Parser.parse(file, fileIndex: index)
+            let (tree, parseDiagnostics) = index < sources.count ? parse(file, index) : Parser.parse(file, fileIndex: index)
             syntax.append(tree)
             diagnostics.append(contentsOf: parseDiagnostics)
         }
-        let (project, checkDiagnostics) = Checker.check(files: files, syntax: syntax, standardLibraryStart: sources.count)
+        let (project, checkDiagnostics, references) = Checker.checkWithReferences(files: files, syntax: syntax, standardLibraryStart: sources.count)
         diagnostics.append(contentsOf: checkDiagnostics)
         return Result(files: files, syntax: syntax, diagnostics: sorted(diagnostics, files: files),
-                      project: project, projectFileCount: sources.count)
+                      project: project, projectFileCount: sources.count, references: references)
     }
 
     /// Checks a project and lowers it to a plan; the plan is nil when there are errors.

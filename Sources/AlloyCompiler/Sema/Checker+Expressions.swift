@@ -227,6 +227,7 @@ extension Checker {
     private mutating func typeName(_ name: String, _ expression: Expression, _ scope: Scope) -> TypedExpression {
         let span = expression.span
         if let variable = scope.variables[name] {
+            reference(.variable, name, at: span, declaration: scope.variableSpans[name], type: variable)
             return TypedExpression(kind: .root(.variable(name)), type: narrow(variable, expression, scope), span: span)
         }
         if scope.inWorkflow {
@@ -264,6 +265,7 @@ extension Checker {
         let error = TypedExpression(kind: .literal(.null), type: .error, span: span)
         guard !field.isMissing else { return error }
         if let type = scope.steps[name] {
+            reference(.step, name, at: field.span, declaration: currentSteps[name], type: type)
             return TypedExpression(kind: .root(.step(name)), type: narrow(type, expression, scope), span: span)
         }
         if let declared = currentSteps[name] {
@@ -297,6 +299,7 @@ extension Checker {
         case .record(let record), .optional(.record(let record)):
             if let found = record.field(field.name) {
                 let type = base.type.isOptional ? found.type.optional : found.type
+                reference(.field, found.name, at: field.span, declaration: found.span, type: found.type, doc: found.doc)
                 return TypedExpression(kind: kind, type: narrow(type, expression, scope), span: span)
             }
             let suggestions = Suggestions.closest(to: field.name, among: record.fields.map(\.name))

@@ -11,6 +11,8 @@ struct Scope {
     /// Steps that run before this point on every path, with their types here.
     var steps: [String: AlloyType] = [:]
     var variables: [String: AlloyType] = [:]
+    /// Where each loop variable is bound.
+    var variableSpans: [String: Span] = [:]
     /// Paths known not to be null here (`if x != null { … }`).
     var narrowed: Set<String> = []
     var inWorkflow = false
@@ -24,6 +26,8 @@ extension Checker {
         if let trigger = workflow.trigger, !trigger.isMissing {
             triggerName = trigger.name
             if let type = eventTypes[trigger.name] {
+                let declaration = eventDeclarations[trigger.name]
+                reference(.event, trigger.name, at: trigger.span, declaration: declaration?.name.span, type: type, doc: declaration?.doc)
                 scope.event = type
                 scope.eventName = trigger.name
                 usedEvents.insert(trigger.name)
@@ -114,6 +118,8 @@ extension Checker {
                         bag.error(.duplicateName, "the loop variable '\(name)' is already bound by an enclosing loop", at: loop.variable.span)
                     }
                     loopScope.variables[name] = element
+                    loopScope.variableSpans[name] = loop.variable.span
+                    reference(.variable, name, at: loop.variable.span, declaration: loop.variable.span, type: element)
                 }
                 let body = checkStatements(loop.body, &loopScope)
                 for (stepName, type) in loopScope.steps where scope.steps[stepName] == nil {
@@ -130,8 +136,12 @@ extension Checker {
         var connectorName = step.connector.name
         if !step.connector.isMissing {
             if let connector = connectors[step.connector.name] {
+                reference(.connector, connector.name, at: step.connector.span, declaration: connector.span, doc: connector.doc)
                 if !step.action.isMissing {
                     action = connector.action(step.action.name)
+                    if let action {
+                        reference(.action, action.name, at: step.action.span, declaration: action.span, type: action.output, doc: action.doc)
+                    }
                     if action == nil {
                         let suggestions = Suggestions.closest(to: step.action.name, among: connector.actions.map(\.name))
                         bag.error(.unknownAction, "connector '\(connector.name)' has no action '\(step.action.name)'", at: step.action.span,
@@ -160,6 +170,9 @@ extension Checker {
             }
             given[argument.name.name] = argument.name.span
             guard let action else { continue }
+            if let field = action.input.field(argument.name.name) {
+                reference(.input, field.name, at: argument.name.span, declaration: field.span, type: field.type, doc: field.doc)
+            }
             guard let field = action.input.field(argument.name.name) else {
                 let remaining = action.input.fields.map(\.name).filter { given[$0] == nil }
                 let suggestions = Suggestions.closest(to: argument.name.name, among: remaining)
@@ -184,6 +197,7 @@ extension Checker {
         let output = action?.output ?? .error
         if !step.name.isMissing, currentSteps[step.name.name] == step.name.span {
             scope.steps[step.name.name] = output
+            reference(.step, step.name.name, at: step.name.span, declaration: step.name.span, type: output, doc: step.doc)
         }
         guard !step.name.isMissing else { return nil }
         return StepIR(name: step.name.name, connector: connectorName, action: step.action.name, inputs: inputs, output: output, span: step.span)

@@ -24,12 +24,24 @@ public struct Checker {
     var currentSteps: [String: Span] = [:]
     /// The step whose inputs are being checked.
     var currentStep: String?
+    /// Every occurrence of a named thing, for editors.
+    var references: [SymbolReference] = []
 
     /// Checks a parsed project. `standardLibraryStart` is the index of the first standard library file.
     public static func check(files: [SourceFile], syntax: [SyntaxFile], standardLibraryStart: Int) -> (CheckedProject, [Diagnostic]) {
+        let (project, diagnostics, _) = checkWithReferences(files: files, syntax: syntax, standardLibraryStart: standardLibraryStart)
+        return (project, diagnostics)
+    }
+
+    /// Checks a project and also returns every symbol occurrence.
+    public static func checkWithReferences(files: [SourceFile], syntax: [SyntaxFile], standardLibraryStart: Int) -> (CheckedProject, [Diagnostic], [SymbolReference]) {
         var checker = Checker(files: files, syntax: syntax, standardLibraryStart: standardLibraryStart)
         let project = checker.run()
-        return (project, checker.bag.diagnostics)
+        return (project, checker.bag.diagnostics, checker.references)
+    }
+
+    mutating func reference(_ kind: SymbolReference.Kind, _ name: String, at span: Span, declaration: Span?, type: AlloyType? = nil, doc: String? = nil) {
+        references.append(SymbolReference(kind: kind, name: name, span: span, declaration: declaration, type: type, doc: doc))
     }
 
     // MARK: Declarations
@@ -87,7 +99,8 @@ public struct Checker {
         // Types, in declaration order, so errors appear once at the declaration.
         for file in syntax {
             for case .type(let type) in file.declarations where typeDeclarations[type.name.name]?.name.span == type.name.span {
-                _ = resolveNamedType(type.name.name, at: type.name.span)
+                let resolved = resolveNamedType(type.name.name, at: type.name.span)
+                if let index = references.lastIndex(where: { $0.span == type.name.span }) { references[index].type = resolved }
             }
         }
 
@@ -146,6 +159,9 @@ public struct Checker {
 
     mutating func resolveNamedType(_ name: String, at span: Span) -> AlloyType {
         if let builtin = AlloyType.builtins[name] { return builtin }
+        if let declaration = typeDeclarations[name] {
+            reference(.type, name, at: span, declaration: declaration.name.span, doc: declaration.doc)
+        }
         if let resolved = resolvedTypes[name] { return resolved }
         guard let declaration = typeDeclarations[name] else {
             let candidates = Array(AlloyType.builtins.keys) + Array(typeDeclarations.keys)
@@ -209,7 +225,9 @@ public struct Checker {
                 continue
             }
             seen[field.name.name] = field.name.span
-            result.append(AlloyType.Field(name: field.name.name, type: resolveType(field.type), doc: field.doc, span: field.name.span))
+            let type = resolveType(field.type)
+            reference(.field, field.name.name, at: field.name.span, declaration: field.name.span, type: type, doc: field.doc)
+            result.append(AlloyType.Field(name: field.name.name, type: type, doc: field.doc, span: field.name.span))
         }
         return AlloyType.Record(fields: result)
     }
@@ -219,6 +237,7 @@ public struct Checker {
     private mutating func checkEvent(_ event: EventDeclaration) -> EventIR {
         let schema = resolveFields(event.schema ?? [], in: "schema")
         let type: AlloyType = event.schema == nil ? .error : .record(schema)
+        reference(.event, event.name.name, at: event.name.span, declaration: event.name.span, type: type, doc: event.doc)
         eventTypes[event.name.name] = type
         var samples: [JSONValue] = []
         for sample in event.samples {
@@ -231,7 +250,7 @@ public struct Checker {
     }
 
     /// Checks a sample value against the schema type and converts it to JSON.
-    private func checkSample(_ expression: Expression, against type: AlloyType, path: String, bag: inout DiagnosticBag) -> JSONValue? {
+    private mutating func checkSample(_ expression: Expression, against type: AlloyType, path: String, bag: inout DiagnosticBag) -> JSONValue? {
         let place = path.isEmpty ? "the sample" : "sample field '\(path)'"
         func fail(_ message: String, help: [String] = []) -> JSONValue? {
             bag.error(.invalidSample, message, at: expression.span, help: help)
@@ -290,6 +309,9 @@ public struct Checker {
                     bag.error(.duplicateName, "\(place) gives '\(entry.key.name)' more than once", at: entry.key.span)
                     ok = false
                     continue
+                }
+                if let field = record.field(entry.key.name) {
+                    reference(.field, field.name, at: entry.key.span, declaration: field.span, type: field.type, doc: field.doc)
                 }
                 guard let field = record.field(entry.key.name) else {
                     let suggestions = Suggestions.closest(to: entry.key.name, among: record.fields.map(\.name))
@@ -360,6 +382,9 @@ public struct Checker {
 
     // MARK: Connectors
 
+    /// The built-in `http` connector.
+    public static var builtinHTTP: ConnectorIR { httpConnector }
+
     static let httpConnector = ConnectorIR(
         name: "http",
         doc: "Calls any URL: the built-in connector for webhooks and APIs without a connector of their own.",
@@ -413,6 +438,12 @@ public struct Checker {
             actions.append(ActionIR(name: action.name.name, doc: action.doc, method: action.method.name, path: path,
                                     input: input, output: output, span: action.name.span))
         }
+        if declaration.name.span.file < standardLibraryStart {
+            reference(.connector, declaration.name.name, at: declaration.name.span, declaration: declaration.name.span, doc: declaration.doc)
+            for action in actions {
+                if let span = action.span { reference(.action, action.name, at: span, declaration: span, type: action.output, doc: action.doc) }
+            }
+        }
         return ConnectorIR(name: declaration.name.name, doc: declaration.doc, base: base, auth: auth, actions: actions,
                            isBuiltin: false, span: declaration.name.span)
     }
@@ -433,6 +464,9 @@ public struct Checker {
                 guard case .member(let base, let field) = expression.kind, case .name("input") = base.kind else {
                     bag.error(.unknownName, "a path can only interpolate the action's inputs, as in {{input.id}}", at: expression.span)
                     continue
+                }
+                if let declared = input.field(field.name) {
+                    reference(.input, field.name, at: field.span, declaration: declared.span, type: declared.type, doc: declared.doc)
                 }
                 guard let declared = input.field(field.name) else {
                     let suggestions = Suggestions.closest(to: field.name, among: input.fields.map(\.name))

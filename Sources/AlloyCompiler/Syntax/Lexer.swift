@@ -367,11 +367,11 @@ public struct Lexer {
         }
     }
 
-    static func isIdentifierStart(_ byte: UInt8) -> Bool {
+    public static func isIdentifierStart(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
     }
 
-    static func isIdentifierByte(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || byte.isDigit }
+    public static func isIdentifierByte(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || byte.isDigit }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {

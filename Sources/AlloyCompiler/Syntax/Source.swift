@@ -105,3 +105,36 @@ public struct Span: Hashable, Sendable {
     /// Whether a byte offset lies in this span (inclusive of its end, as an editor cursor would).
     public func contains(_ offset: Int) -> Bool { offset >= start && offset <= end }
 }
+
+extension SourceFile {
+    /// The 0-based line and UTF-16 character of a byte offset, as the Language Server Protocol counts.
+    public func utf16Position(of offset: Int) -> (line: Int, character: Int) {
+        let clamped = max(0, min(offset, bytes.count))
+        let line = location(of: clamped).line - 1
+        var index = lineStarts[line]
+        var units = 0
+        while index < clamped {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : (byte >= 0xF0 ? 4 : (byte >= 0xE0 ? 3 : (byte >= 0xC0 ? 2 : 1)))
+            units += length == 4 ? 2 : 1
+            index += length
+        }
+        return (line, units)
+    }
+
+    /// The byte offset of a 0-based line and UTF-16 character, clamped to the line.
+    public func offset(line: Int, utf16Character: Int) -> Int {
+        guard line >= 0 else { return 0 }
+        guard line < lineStarts.count else { return bytes.count }
+        let end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : bytes.count
+        var index = lineStarts[line]
+        var units = 0
+        while index < end, units < utf16Character {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : (byte >= 0xF0 ? 4 : (byte >= 0xE0 ? 3 : (byte >= 0xC0 ? 2 : 1)))
+            units += length == 4 ? 2 : 1
+            index += length
+        }
+        return min(index, end)
+    }
+}
