@@ -20,6 +20,7 @@ let package = Package(
         .executableTarget(name: "alloy", dependencies: ["AlloyRuntimeCLI"]),
         .executableTarget(name: "alloyc", dependencies: ["AlloyCLI"]),
         .executableTarget(name: "alloyc-bench", path: "Benchmarks/Generator"),
+        .executableTarget(name: "alloyc-lsp-bench", path: "Benchmarks/LSP"),
         .testTarget(name: "AlloyCompilerTests", dependencies: ["AlloyCompiler", "AlloyCore"]),
         .testTarget(name: "AlloyRuntimeTests", dependencies: ["AlloyRuntime", "AlloyCore", "AlloyCompiler"]),
         .testTarget(name: "AlloyCLITests", dependencies: ["AlloyCLI", "AlloyCLICore", "AlloyRuntimeCLI", "AlloyRuntime", "AlloyCore", "alloyc", "alloy"]),
