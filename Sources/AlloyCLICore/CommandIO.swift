@@ -12,6 +12,8 @@ public struct CommandIO: Sendable {
     public var errorIsTerminal: Bool = false
     /// The real standard input, for commands that stream it; nil when input is injected.
     public var standardInputDescriptor: Int32?
+    /// Writes bytes to standard output without a detour through `String` (for bulk output).
+    public var writeOutputBytes: @Sendable ([UInt8]) -> Void
     public var environment: [String: String]
     public var currentDirectory: String
 
@@ -27,11 +29,12 @@ public struct CommandIO: Sendable {
         self.currentDirectory = currentDirectory
         self.errorIsTerminal = errorIsTerminal
         self.standardInputDescriptor = standardInputDescriptor
+        self.writeOutputBytes = { writeOutput(String(decoding: $0, as: UTF8.self)) }
     }
 
     /// The process's real streams.
     public static var standard: CommandIO {
-        CommandIO(
+        var io = CommandIO(
             readStandardInput: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
             writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
             writeError: { FileHandle.standardError.write(Data($0.utf8)) },
@@ -39,6 +42,17 @@ public struct CommandIO: Sendable {
             environment: ProcessInfo.processInfo.environment,
             currentDirectory: FileManager.default.currentDirectoryPath,
             errorIsTerminal: isatty(2) == 1, standardInputDescriptor: 0)
+        io.writeOutputBytes = { bytes in
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count, let base = buffer.baseAddress {
+                    let written = write(1, base + offset, buffer.count - offset)
+                    if written < 0 { if errno == EINTR { continue }; return }
+                    offset += written
+                }
+            }
+        }
+        return io
     }
 
     /// Reads a file named on the command line, relative to the current directory; '-' is standard input.

@@ -253,7 +253,7 @@ public struct JSONReader {
     }
 
     /// Length of the well-formed UTF-8 scalar at `index`, or 0.
-    static func scalarLength(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
+    public static func scalarLength(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
         let lead = bytes[index]
         func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
             let at = index + offset

@@ -68,12 +68,33 @@ enum ReplayCommand {
         var lastProgress = started
         var lineNumber = 0
         var output = OutputBuffer(io: io)
+        // The fused fast path: bare data in a dry run, for plans it can compile.
+        let fast = dryRun && bareEvent != nil ? bareEvent.flatMap { FastEventProgram.compile(plan, event: $0) } : nil
+        let userJSON = Array(JSONValue.string(bareUser ?? "").serialized().utf8)
+        let slots = UnsafeMutableBufferPointer<EventShape.Slot>.allocate(capacity: max(1, fast?.shape.slotCount ?? 1))
+        let scratch = UnsafeMutableBufferPointer<Int>.allocate(capacity: EventShape.scratchSize)
+        defer { slots.deallocate(); scratch.deallocate() }
         while let line = reader.next() {
             lineNumber += 1
             guard case .text(let bytes) = line else {
                 summary.events += 1
                 summary.reject("line longer than \(reader.maxLine / 1024 / 1024) MiB", line: lineNumber, io: io)
                 continue
+            }
+            if let fast {
+                let currentLine = lineNumber
+                let handled = bytes.withUnsafeBufferPointer { buffer -> Bool in
+                    guard let base = buffer.baseAddress, fast.shape.scan(buffer, into: slots, scratch: scratch) else { return false }
+                    return !printSteps || fast.write(line: currentLine, base: base, slots: slots, user: userJSON, into: &output.bytes)
+                }
+                if handled {
+                    summary.events += 1
+                    summary.accepted += 1
+                    summary.steps += fast.stepCount
+                    output.flushIfFull()
+                    if io.errorIsTerminal, lineNumber & 0xFFFF == 0 { progress(&lastProgress, started, summary, io) }
+                    continue
+                }
             }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             summary.events += 1
@@ -118,36 +139,45 @@ enum ReplayCommand {
                     summary.reject(reasons, line: lineNumber, detail: problems.map(\.description).joined(separator: "; "), io: io)
                 }
             }
-            if io.errorIsTerminal, lineNumber % 1024 == 0 {
-                let now = Date()
-                if now.timeIntervalSince(lastProgress) > 0.2 {
-                    lastProgress = now
-                    io.writeError("\r\u{1B}[Kreplaying… \(summary.events) events, \(Int(Double(summary.events) / now.timeIntervalSince(started))) events/s")
-                }
-            }
+            if io.errorIsTerminal, lineNumber % 1024 == 0 { progress(&lastProgress, started, summary, io) }
         }
         output.flush()
         if io.errorIsTerminal { io.writeError("\r\u{1B}[K") }
         io.writeError(summary.report(seconds: Date().timeIntervalSince(started), dryRun: dryRun))
         return summary.rejected == 0 && summary.failures == 0 ? ExitCode.success : ExitCode.inputErrors
     }
+
+    /// Redraws the progress line on a terminal, at most five times a second.
+    static func progress(_ last: inout Date, _ started: Date, _ summary: ReplaySummary, _ io: CommandIO) {
+        let now = Date()
+        guard now.timeIntervalSince(last) > 0.2 else { return }
+        last = now
+        io.writeError("\r\u{1B}[Kreplaying… \(summary.events) events, \(Int(Double(summary.events) / now.timeIntervalSince(started))) events/s")
+    }
 }
 
-/// Batches output lines into large writes.
+/// Batches output into large writes of bytes.
 struct OutputBuffer {
     let io: CommandIO
-    var text = ""
+    var bytes: [UInt8] = []
 
-    init(io: CommandIO) { self.io = io }
+    init(io: CommandIO) {
+        self.io = io
+        bytes.reserveCapacity(1 << 20)
+    }
 
     mutating func append(_ line: String) {
-        text += line
-        text += "\n"
-        if text.utf8.count > 1 << 16 { flush() }
+        bytes.append(contentsOf: line.utf8)
+        bytes.append(0x0A)
+        flushIfFull()
+    }
+
+    @inline(__always) mutating func flushIfFull() {
+        if bytes.count > 1 << 19 { flush() }
     }
 
     mutating func flush() {
-        if !text.isEmpty { io.writeOutput(text); text = "" }
+        if !bytes.isEmpty { io.writeOutputBytes(bytes); bytes.removeAll(keepingCapacity: true) }
     }
 }
 
