@@ -40,7 +40,7 @@ struct LineReader {
     /// The next line without its terminator, or nil at the end.
     mutating func next() -> Line? {
         while true {
-            if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
+            if let newline = findNewline() {
                 let line = buffer[start..<newline]
                 start = newline + 1
                 if skipping || line.count > maxLine { skipping = false; return .tooLong }
@@ -59,6 +59,15 @@ struct LineReader {
                 start = end
             }
             fill()
+        }
+    }
+
+    /// The index of the next newline in the unread bytes, found with memchr.
+    private func findNewline() -> Int? {
+        guard start < end else { return nil }
+        return buffer.withUnsafeBufferPointer { pointer -> Int? in
+            guard let base = pointer.baseAddress, let found = memchr(base + start, 0x0A, end - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 

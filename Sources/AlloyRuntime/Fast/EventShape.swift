@@ -332,6 +332,20 @@ struct ShapeScanner {
         position += 1
         var escaped = false
         while position < count {
+            // Eight bytes at a time while none is a quote, a backslash, a control character or non-ASCII.
+            while position + 8 <= count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let quote = word ^ 0x2222_2222_2222_2222, backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word) & highs
+                if special != 0 {
+                    // The lowest flagged byte is a real one: borrows only travel upwards.
+                    position += special.trailingZeroBitCount >> 3
+                    break
+                }
+                position += 8
+            }
+            guard position < count else { break }
             let byte = base[position]
             if byte == 0x22 { position += 1; return escaped }
             if byte == 0x5C {
