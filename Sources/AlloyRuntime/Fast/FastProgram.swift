@@ -20,11 +20,15 @@ public final class FastEventProgram: @unchecked Sendable {
         case interpolation([Part])
         case coalesce(Int, Emit)
         case conditional(Predicate, Emit, Emit)
+        /// A Bool computed from event fields.
+        case truth(Predicate)
     }
 
     enum Part {
         case text([UInt8])
         case slot(Int)
+        /// `{{event.x ?? "literal"}}`: the slot, or the literal's text when it is null.
+        case slotOr(Int, [UInt8])
         case user
     }
 
@@ -104,6 +108,12 @@ public final class FastEventProgram: @unchecked Sendable {
                         compiled.append(.text(Array(escaped.utf8.dropFirst().dropLast())))
                         continue
                     }
+                    if case .binary(.coalesce, let left, let right) = inner.kind, let index = slot(left, shape), case .literal(let value) = right.kind {
+                        var escaped = ""
+                        JSONValue.writeString(Evaluator.display(value), to: &escaped)
+                        compiled.append(.slotOr(index, Array(escaped.utf8.dropFirst().dropLast())))
+                        continue
+                    }
                     guard let index = slot(inner, shape) else { return nil }
                     compiled.append(.slot(index))
                 }
@@ -115,6 +125,8 @@ public final class FastEventProgram: @unchecked Sendable {
         case .conditional(let condition, let then, let otherwise):
             guard let predicate = predicate(condition, shape), let a = compile(then, shape), let b = compile(otherwise, shape) else { return nil }
             return .conditional(predicate, a, b)
+        case .binary, .not:
+            return predicate(expression, shape).map { .truth($0) }
         case .object(let fields):
             var compiled: [([UInt8], Emit)] = []
             for (name, value) in fields {
@@ -250,17 +262,15 @@ public final class FastEventProgram: @unchecked Sendable {
                 switch part {
                 case .text(let bytes): output.append(contentsOf: bytes)
                 case .user: output.append(contentsOf: context.user.dropFirst().dropLast())
-                case .slot(let index):
+                case .slotOr(let index, let fallback):
                     let slot = context.slots[index]
-                    switch slot.kind {
-                    case .string, .escapedString:
-                        // The escaped content is already valid inside the output string.
-                        output.append(contentsOf: UnsafeBufferPointer(start: context.base + slot.start + 1, count: slot.end - slot.start - 2))
-                    case .int, .bool:
-                        guard appendNumberText(slot, context, &output) else { return false }
-                    default:
-                        return false
+                    if slot.kind == .absent || slot.kind == .null {
+                        output.append(contentsOf: fallback)
+                    } else {
+                        guard interpolate(slot, context, &output) else { return false }
                     }
+                case .slot(let index):
+                    guard interpolate(context.slots[index], context, &output) else { return false }
                 }
             }
             output.append(0x22)
@@ -271,8 +281,27 @@ public final class FastEventProgram: @unchecked Sendable {
         case .conditional(let predicate, let then, let otherwise):
             guard let truth = evaluate(predicate, context) else { return false }
             return self.emit(truth ? then : otherwise, context, &output)
+        case .truth(let predicate):
+            guard let truth = evaluate(predicate, context) else { return false }
+            output.append(contentsOf: truth ? FastEventProgram.trueBytes : FastEventProgram.falseBytes)
         }
         return true
+    }
+
+    static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+
+    /// A slot's value as it prints inside a string.
+    private func interpolate(_ slot: EventShape.Slot, _ context: Context, _ output: inout [UInt8]) -> Bool {
+                    switch slot.kind {
+                    case .string, .escapedString:
+                        // The escaped content is already valid inside the output string.
+                        output.append(contentsOf: UnsafeBufferPointer(start: context.base + slot.start + 1, count: slot.end - slot.start - 2))
+                        return true
+                    case .int, .bool:
+                        return appendNumberText(slot, context, &output)
+                    default:
+                        return false
+                    }
     }
 
     /// Integers and booleans print as written, except that "-0" prints as "0", as the general path does.
