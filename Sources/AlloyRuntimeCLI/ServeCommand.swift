@@ -23,6 +23,7 @@ enum ServeCommand {
       --journal DIR            Record accepted events durably in DIR; unfinished runs resume on restart
       --workers N              Runs executed at once (default 8)
       --max-body BYTES         Largest request body accepted (default 1048576)
+      --dry-run                Accept, validate and journal events and record the steps that would run, calling nothing
     \(RuntimeOptions.help)
       -h, --help               Show this help
 
@@ -32,7 +33,7 @@ enum ServeCommand {
     """
 
     static func run(_ arguments: [String], io: CommandIO) throws -> Int32 {
-        let options = RuntimeOptions.declared.merging(["--port": true, "--host": true, "--journal": true, "--workers": true, "--max-body": true]) { $1 }
+        let options = RuntimeOptions.declared.merging(["--port": true, "--host": true, "--journal": true, "--workers": true, "--max-body": true, "--dry-run": false]) { $1 }
         let parsed = try Arguments(arguments, command: "alloy serve", options: options)
         if parsed.wantsHelp { io.writeOutput(help); return ExitCode.success }
         guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
@@ -64,7 +65,7 @@ enum ServeCommand {
                 throw UsageError(error.message)
             }
         }
-        let service = EventService(runner: Runner(plan: plan, executor: runtime.executor(dryRun: false)), journal: journal, workers: workers)
+        let service = EventService(runner: Runner(plan: plan, executor: runtime.executor(dryRun: parsed.flags.contains("--dry-run"))), journal: journal, workers: workers)
         let resumed = service.recover(records)
         let server = HTTPServer(maxBodySize: maxBody) { service.handle($0) }
         do {

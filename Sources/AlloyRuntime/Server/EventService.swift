@@ -27,6 +27,10 @@ public final class EventService: @unchecked Sendable {
 
     /// Runs kept in memory for `GET /runs/ID`; the oldest finished ones are forgotten first.
     public static let maxRememberedRuns = 100_000
+    /// Accepted runs waiting for a worker beyond this many make new submissions wait: the
+    /// server answers 503 with Retry-After rather than queue without bound.
+    public static let maxBacklog = 20_000
+    private var backlog = 0
 
     private let runner: Runner
     private let journal: Journal?
@@ -35,8 +39,10 @@ public final class EventService: @unchecked Sendable {
     private var recording: Set<String> = []
     private var runs: [String: RunState] = [:]
     private var order: [String] = []
+    private var orderHead = 0
     private var idempotency: [String: String] = [:]
     private let workers: WorkerPool
+    private let finishing = DispatchQueue(label: "alloy.journal.finished")
     private let inFlight = DispatchGroup()
 
     public init(runner: Runner, journal: Journal?, workers: Int = 8) {
@@ -81,19 +87,23 @@ public final class EventService: @unchecked Sendable {
     private func remember(_ state: RunState) {
         runs[state.runId] = state
         order.append(state.runId)
-        if order.count > EventService.maxRememberedRuns + EventService.maxRememberedRuns / 10 {
-            var kept: [String] = []
-            var excess = order.count - EventService.maxRememberedRuns
-            for runId in order {
-                if excess > 0, let run = runs[runId], run.status == "succeeded" || run.status == "failed" || run.status == "rejected" {
-                    runs[runId] = nil
-                    if let eventId = run.eventId { idempotency[EventService.key(run.userId, eventId)] = nil }
-                    excess -= 1
-                } else {
-                    kept.append(runId)
-                }
+        // Forget the oldest finished runs first, a few at a time, so no request pays for a sweep.
+        var budget = 4
+        while runs.count > EventService.maxRememberedRuns, orderHead < order.count, budget > 0 {
+            budget -= 1
+            let runId = order[orderHead]
+            orderHead += 1
+            guard let run = runs[runId] else { continue }
+            if run.status == "queued" || run.status == "running" {
+                order.append(runId)
+                continue
             }
-            order = kept
+            runs[runId] = nil
+            if let eventId = run.eventId { idempotency[EventService.key(run.userId, eventId)] = nil }
+        }
+        if orderHead > 65_536 && orderHead * 2 > order.count {
+            order.removeFirst(orderHead)
+            orderHead = 0
         }
     }
 
@@ -106,7 +116,13 @@ public final class EventService: @unchecked Sendable {
             return submit(request.body)
         case "/healthz":
             guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET") }
-            return .json(200, JSONValue.object([("status", .string("ok")), ("plan", .string(runner.plan.hash))]).serialized())
+            var members: [(String, JSONValue)] = [("status", .string("ok")), ("plan", .string(runner.plan.hash))]
+            let waiting = lock.withLock { backlog }
+            members.append(("backlog", .int(Int64(waiting))))
+            if let journal {
+                members.append(("journal", .object([("records", .int(Int64(journal.recordCount))), ("fsyncs", .int(Int64(journal.syncCount)))])))
+            }
+            return .json(200, JSONValue.object(members).serialized())
         default:
             if request.path.hasPrefix("/runs/") {
                 guard request.method == "GET" else { return methodNotAllowed("GET") }
@@ -157,6 +173,10 @@ public final class EventService: @unchecked Sendable {
             }
         }
         lock.lock()
+        if backlog >= EventService.maxBacklog {
+            lock.unlock()
+            return .json(503, JSONValue.object([("error", .string("too many runs are waiting; try again shortly"))]).serialized(), headers: [("Retry-After", "1")])
+        }
         if let eventId {
             let key = EventService.key(userId, eventId)
             // A duplicate is answered only once the original is durable (or has failed to be).
@@ -198,9 +218,13 @@ public final class EventService: @unchecked Sendable {
 
     private func schedule(runId: String, event: String, userId: String, data: JSONValue) {
         inFlight.enter()
+        lock.withLock { backlog += 1 }
         workers.submit { [self] in
             defer { inFlight.leave() }
-            lock.withLock { runs[runId]?.status = "running" }
+            lock.withLock {
+                backlog -= 1
+                runs[runId]?.status = "running"
+            }
             // A resumed run whose data no longer matches a changed plan is rejected, not run.
             let result = try? runner.run(event: event, userId: userId, data: data)
             let status = result.map { $0.succeeded ? "succeeded" : "failed" } ?? "rejected"
@@ -208,7 +232,9 @@ public final class EventService: @unchecked Sendable {
                 runs[runId]?.status = status
                 runs[runId]?.result = result
             }
-            try? journal?.append(.finished(runId: runId, status: status))
+            // A finished record need not hold the worker: if it is lost in a crash, the run
+            // simply runs again on restart (steps run at least once).
+            if let journal { finishing.async { try? journal.append(.finished(runId: runId, status: status)) } }
         }
     }
 

@@ -26,7 +26,10 @@ public final class Journal: @unchecked Sendable {
     private var flushing = false
     private var failure: String?
     /// How many fsyncs have been made, for measuring group commit.
-    public private(set) var syncCount = 0
+    public var syncCount: Int { condition.withLock { syncs } }
+    /// How many records have been made durable.
+    public var recordCount: Int { condition.withLock { Int(durable) } }
+    private var syncs = 0
 
     /// Opens (creating if needed) the journal in `directory`; returns it with the records
     /// already there. A torn last line from a crash is cut off.
@@ -108,7 +111,7 @@ public final class Journal: @unchecked Sendable {
                 condition.unlock()
                 let error = Journal.writeAll(fd, batch)
                 condition.lock()
-                if let error { failure = "the journal could not be written: \(error)" } else { durable = batchEnd; syncCount += 1 }
+                if let error { failure = "the journal could not be written: \(error)" } else { durable = batchEnd; syncs += 1 }
                 flushing = false
                 condition.broadcast()
             } else {
