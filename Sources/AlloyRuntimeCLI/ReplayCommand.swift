@@ -85,7 +85,11 @@ enum ReplayCommand {
                 let currentLine = lineNumber
                 let handled = bytes.withUnsafeBufferPointer { buffer -> Bool in
                     guard let base = buffer.baseAddress, fast.shape.scan(buffer, into: slots, scratch: scratch) else { return false }
-                    return !printSteps || fast.write(line: currentLine, base: base, slots: slots, user: userJSON, into: &output.bytes)
+                    guard printSteps else { return true }
+                    guard let written = fast.write(line: currentLine, base: base, slots: slots, user: userJSON,
+                                                   into: output.free, capacity: output.room) else { return false }
+                    output.count += written
+                    return true
                 }
                 if handled {
                     summary.events += 1
@@ -142,6 +146,7 @@ enum ReplayCommand {
             if io.errorIsTerminal, lineNumber % 1024 == 0 { progress(&lastProgress, started, summary, io) }
         }
         output.flush()
+        output.release()
         if io.errorIsTerminal { io.writeError("\r\u{1B}[K") }
         io.writeError(summary.report(seconds: Date().timeIntervalSince(started), dryRun: dryRun))
         return summary.rejected == 0 && summary.failures == 0 ? ExitCode.success : ExitCode.inputErrors
@@ -156,29 +161,48 @@ enum ReplayCommand {
     }
 }
 
-/// Batches output into large writes of bytes.
+/// Batches output into large writes of bytes, in one buffer allocated once.
 struct OutputBuffer {
+    static let capacity = 1 << 20
     let io: CommandIO
-    var bytes: [UInt8] = []
+    let storage: UnsafeMutablePointer<UInt8>
+    var count = 0
 
     init(io: CommandIO) {
         self.io = io
-        bytes.reserveCapacity(1 << 20)
+        storage = UnsafeMutablePointer<UInt8>.allocate(capacity: OutputBuffer.capacity)
     }
 
+    /// Where the next bytes go, and how many fit.
+    var free: UnsafeMutablePointer<UInt8> { storage + count }
+    var room: Int { OutputBuffer.capacity - count }
+
     mutating func append(_ line: String) {
-        bytes.append(contentsOf: line.utf8)
-        bytes.append(0x0A)
+        var text = line
+        text += "\n"
+        text.withUTF8 { bytes in
+            if bytes.count > room { flush() }
+            guard let source = bytes.baseAddress else { return }
+            if bytes.count > room {
+                io.writeOutputBytes(Array(bytes))
+                return
+            }
+            (storage + count).update(from: source, count: bytes.count)
+            count += bytes.count
+        }
         flushIfFull()
     }
 
+    /// Keeps at least half the buffer free for the next event.
     @inline(__always) mutating func flushIfFull() {
-        if bytes.count > 1 << 19 { flush() }
+        if count > OutputBuffer.capacity / 2 { flush() }
     }
 
     mutating func flush() {
-        if !bytes.isEmpty { io.writeOutputBytes(bytes); bytes.removeAll(keepingCapacity: true) }
+        if count > 0 { io.writeOutputBytes(Array(UnsafeBufferPointer(start: storage, count: count))); count = 0 }
     }
+
+    func release() { storage.deallocate() }
 }
 
 /// Counts for the summary of a replay.

@@ -58,7 +58,11 @@ import Testing
             var output: [UInt8] = []
             let fastOK = bytes.withUnsafeBufferPointer { buffer -> Bool in
                 guard let base = buffer.baseAddress, fast.shape.scan(buffer, into: slots, scratch: scratch) else { return false }
-                return fast.write(line: 1, base: base, slots: slots, user: Array("\"bench\"".utf8), into: &output)
+                let region = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+                defer { region.deallocate() }
+                guard let written = fast.write(line: 1, base: base, slots: slots, user: Array("\"bench\"".utf8), into: region, capacity: 1 << 16) else { return false }
+                output = Array(UnsafeBufferPointer(start: region, count: written))
+                return true
             }
             let general: RunResult? = (try? JSONReader.parse(bytes)).flatMap { try? runner.run(event: event, userId: "bench", data: $0) }
             guard fastOK else { continue }
