@@ -1,3 +1,5 @@
+import AlloyCore
+
 /// Turns a file's bytes into tokens.
 ///
 /// A mode stack handles `{{ }}` interpolation: inside a string the lexer reads text, and
@@ -382,24 +384,10 @@ public struct Lexer {
         }
     }
 
-    /// The length of the well-formed UTF-8 scalar at `index`, or 0 when the bytes are invalid.
+    /// The length of the well-formed UTF-8 scalar at `index`, or 0 when the bytes are invalid
+    /// (the one definition the JSON reader uses too).
     static func validScalarLength(_ bytes: [UInt8], _ index: Int) -> Int {
-        let lead = bytes[index]
-        func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
-            let at = index + offset
-            return at < bytes.count && bytes[at] >= low && bytes[at] <= high
-        }
-        switch lead {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: return continuation(1) ? 2 : 0
-        case 0xE0: return continuation(1, 0xA0) && continuation(2) ? 3 : 0
-        case 0xE1...0xEC, 0xEE, 0xEF: return continuation(1) && continuation(2) ? 3 : 0
-        case 0xED: return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0
-        case 0xF0: return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : 0
-        case 0xF1...0xF3: return continuation(1) && continuation(2) && continuation(3) ? 4 : 0
-        case 0xF4: return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0
-        default: return 0
-        }
+        bytes.withUnsafeBufferPointer { JSONReader.scalarLength($0, index) }
     }
 
     /// Decodes the text of a `stringText` token, applying escapes. Malformed escapes were
