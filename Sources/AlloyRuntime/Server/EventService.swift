@@ -45,8 +45,14 @@ public final class EventService: @unchecked Sendable {
     private let finishing = DispatchQueue(label: "alloy.journal.finished")
     private let inFlight = DispatchGroup()
 
+    /// Each event's schema compiled for the fused reader.
+    private let shapes: [String: EventShape]
+
     public init(runner: Runner, journal: Journal?, workers: Int = 8) {
         self.runner = runner
+        var shapes: [String: EventShape] = [:]
+        for (name, event) in runner.plan.events { shapes[name] = EventShape(event.schema) }
+        self.shapes = shapes
         self.journal = journal
         self.workers = WorkerPool(threads: workers, name: "alloy-run")
     }
@@ -72,7 +78,7 @@ public final class EventService: @unchecked Sendable {
         }
         lock.unlock()
         for runId in unfinished {
-            if let (event, userId, _, data) = accepted[runId] { schedule(runId: runId, event: event, userId: userId, data: data) }
+            if let (event, userId, _, data) = accepted[runId] { schedule(runId: runId, event: event, userId: userId, data: .parsed(data)) }
         }
         return unfinished.count
     }
@@ -141,6 +147,11 @@ public final class EventService: @unchecked Sendable {
     }
 
     private func submit(_ body: [UInt8]) -> HTTPResponse {
+        // The hot path: validate while reading, journal the bytes, and leave building the
+        // JSON tree to the worker. Anything unusual takes the general path below.
+        if let fast = EnvelopeReader.read(body, shapes: shapes) {
+            return accept(event: fast.event, userId: fast.userId, eventId: fast.eventId, data: .raw(fast.data))
+        }
         let envelope: JSONValue
         do { envelope = try JSONReader.parse(body) } catch {
             return self.error(400, "malformed JSON: \(error)")
@@ -172,6 +183,24 @@ public final class EventService: @unchecked Sendable {
                 }))])
             }
         }
+        return accept(event: event, userId: userId, eventId: eventId, data: .parsed(data))
+    }
+
+    /// Event data as received: compact bytes from the fused reader, or an already parsed tree.
+    enum Payload {
+        case raw([UInt8])
+        case parsed(JSONValue)
+
+        var value: JSONValue? {
+            switch self {
+            case .parsed(let value): return value
+            case .raw(let bytes): return try? JSONReader.parse(bytes)
+            }
+        }
+    }
+
+    /// Records a valid event (idempotently, durably with a journal) and schedules its run.
+    private func accept(event: String, userId: String, eventId: String?, data: Payload) -> HTTPResponse {
         lock.lock()
         if backlog >= EventService.maxBacklog {
             lock.unlock()
@@ -194,7 +223,10 @@ public final class EventService: @unchecked Sendable {
         lock.unlock()
         if let journal {
             do {
-                try journal.append(.accepted(runId: runId, event: event, userId: userId, eventId: eventId, data: data))
+                switch data {
+                case .raw(let bytes): try journal.appendAccepted(runId: runId, event: event, userId: userId, eventId: eventId, data: bytes)
+                case .parsed(let value): try journal.append(.accepted(runId: runId, event: event, userId: userId, eventId: eventId, data: value))
+                }
                 lock.withLock { recording.remove(runId); lock.broadcast() }
             } catch {
                 lock.withLock {
@@ -216,7 +248,7 @@ public final class EventService: @unchecked Sendable {
         return .json(202, JSONValue.object(members).serialized(), headers: [("Location", "/runs/\(runId)")])
     }
 
-    private func schedule(runId: String, event: String, userId: String, data: JSONValue) {
+    private func schedule(runId: String, event: String, userId: String, data: Payload) {
         inFlight.enter()
         lock.withLock { backlog += 1 }
         workers.submit { [self] in
@@ -226,7 +258,7 @@ public final class EventService: @unchecked Sendable {
                 runs[runId]?.status = "running"
             }
             // A resumed run whose data no longer matches a changed plan is rejected, not run.
-            let result = try? runner.run(event: event, userId: userId, data: data)
+            let result = data.value.flatMap { try? runner.run(event: event, userId: userId, data: $0) }
             let status = result.map { $0.succeeded ? "succeeded" : "failed" } ?? "rejected"
             lock.withLock {
                 runs[runId]?.status = status

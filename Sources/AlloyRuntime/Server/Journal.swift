@@ -96,7 +96,22 @@ public final class Journal: @unchecked Sendable {
         case .finished(let runId, let status):
             members = [("type", .string("finished")), ("runId", .string(runId)), ("status", .string(status))]
         }
-        let line = Array((JSONValue.object(members).serialized() + "\n").utf8)
+        try appendLine(Array((JSONValue.object(members).serialized() + "\n").utf8))
+    }
+
+    /// Appends an accepted event whose data is already compact JSON bytes (from the fused reader).
+    public func appendAccepted(runId: String, event: String, userId: String, eventId: String?, data: [UInt8]) throws(PlanLoadError) {
+        var head: [(String, JSONValue)] = [("type", .string("accepted")), ("runId", .string(runId)), ("event", .string(event)), ("userId", .string(userId))]
+        if let eventId { head.append(("eventId", .string(eventId))) }
+        var line = Array(JSONValue.object(head).serialized().utf8)
+        line.removeLast()
+        line.append(contentsOf: Array(",\"data\":".utf8))
+        line.append(contentsOf: data)
+        line.append(contentsOf: [0x7D, 0x0A])
+        try appendLine(line)
+    }
+
+    private func appendLine(_ line: [UInt8]) throws(PlanLoadError) {
         condition.lock()
         pending.append(contentsOf: line)
         enqueued += 1
