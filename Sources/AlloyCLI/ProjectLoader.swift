@@ -19,7 +19,7 @@ enum ProjectLoader {
         if targets.filter({ $0 == "-" }).count > 1 { throw UsageError("'-' (standard input) can be given only once") }
         for target in targets {
             if target == "-" {
-                let bytes = io.readStandardInput()
+                let bytes = try io.readStandardInput()
                 guard bytes.count <= maxFileSize else { throw UsageError("standard input is larger than \(maxFileSize / 1024 / 1024) MB") }
                 files.append(SourceFile(path: "<stdin>", bytes: bytes))
                 continue

@@ -3,7 +3,7 @@ import Foundation
 /// The standard streams and environment a command runs with, injected so tests can run
 /// commands in process and read what they print.
 public struct CommandIO: Sendable {
-    public var readStandardInput: @Sendable () -> [UInt8]
+    public var readStandardInput: @Sendable () throws -> [UInt8]
     public var writeOutput: @Sendable (String) -> Void
     public var writeError: @Sendable (String) -> Void
     /// Standard output is a terminal (colour is allowed).
@@ -17,7 +17,7 @@ public struct CommandIO: Sendable {
     public var environment: [String: String]
     public var currentDirectory: String
 
-    public init(readStandardInput: @escaping @Sendable () -> [UInt8], writeOutput: @escaping @Sendable (String) -> Void,
+    public init(readStandardInput: @escaping @Sendable () throws -> [UInt8], writeOutput: @escaping @Sendable (String) -> Void,
                 writeError: @escaping @Sendable (String) -> Void, outputIsTerminal: Bool,
                 environment: [String: String], currentDirectory: String, errorIsTerminal: Bool = false,
                 standardInputDescriptor: Int32? = nil) {
@@ -32,32 +32,52 @@ public struct CommandIO: Sendable {
         self.writeOutputBytes = { writeOutput(String(decoding: $0, as: UTF8.self)) }
     }
 
-    /// The process's real streams.
+    /// The process's real streams, through the system calls: a full disk or a closed stream
+    /// loses output but never stops the process.
     public static var standard: CommandIO {
         var io = CommandIO(
-            readStandardInput: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
-            writeOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            writeError: { FileHandle.standardError.write(Data($0.utf8)) },
+            readStandardInput: { try CommandIO.readAll(0) },
+            writeOutput: { CommandIO.writeAll(1, Array($0.utf8)) },
+            writeError: { CommandIO.writeAll(2, Array($0.utf8)) },
             outputIsTerminal: isatty(1) == 1,
             environment: ProcessInfo.processInfo.environment,
             currentDirectory: FileManager.default.currentDirectoryPath,
             errorIsTerminal: isatty(2) == 1, standardInputDescriptor: 0)
-        io.writeOutputBytes = { bytes in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count, let base = buffer.baseAddress {
-                    let written = write(1, base + offset, buffer.count - offset)
-                    if written < 0 { if errno == EINTR { continue }; return }
-                    offset += written
-                }
+        io.writeOutputBytes = { CommandIO.writeAll(1, $0) }
+        return io
+    }
+
+    /// Writes every byte, retrying on interruption; gives up silently on other errors.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let written = write(fd, base + offset, buffer.count - offset)
+                if written < 0 { if errno == EINTR { continue }; return }
+                offset += written
             }
         }
-        return io
+    }
+
+    /// Reads a descriptor to its end.
+    static func readAll(_ fd: Int32) throws -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { return result }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw UsageError("cannot read standard input: \(String(cString: strerror(errno)))")
+            }
+            result.append(contentsOf: chunk[0..<count])
+            if result.count > 256 << 20 { throw UsageError("standard input is larger than 256 MB") }
+        }
     }
 
     /// Reads a file named on the command line, relative to the current directory; '-' is standard input.
     public func readFile(_ path: String, what: String) throws -> [UInt8] {
-        if path == "-" { return readStandardInput() }
+        if path == "-" { return try readStandardInput() }
         let absolute = path.hasPrefix("/") ? path : currentDirectory + "/" + path
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw UsageError("cannot read \(what) \(path): no such file, or not readable")

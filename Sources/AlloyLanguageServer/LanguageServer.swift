@@ -71,7 +71,8 @@ public final class LanguageServer {
     }
 
     private func log(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        let bytes = Array((text + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 
     // MARK: Dispatch
@@ -439,7 +440,8 @@ public final class LanguageServer {
         guard let (result, file, offset) = position(params) else { return .array([]) }
         let source = result.files[file]
         let lineStart = source.lineStarts[source.location(of: offset).line - 1]
-        let prefix = source.text(lineStart..<offset)
+        // Only the end of the line matters; a bounded prefix keeps the patterns cheap.
+        let prefix = source.text(max(lineStart, offset - 256)..<offset)
         var items: [JSONValue] = []
         func item(_ label: String, _ kind: Int64, detail: String? = nil, doc: String? = nil, insert: String? = nil) {
             var members: [(String, JSONValue)] = [("label", .string(label)), ("kind", .int(kind))]

@@ -19,6 +19,8 @@ struct LineReader {
     private var finished = false
     private var skipping = false
     private var memory: [UInt8]?
+    /// Why reading stopped early, if it did (a directory, a closed descriptor).
+    private(set) var failure: String?
 
     /// Reads a file descriptor (not closed by the reader).
     init(fd: Int32, maxLine: Int = 1 << 20) {
@@ -96,6 +98,7 @@ struct LineReader {
                 return result
             }
         }
+        if readCount < 0 { failure = String(cString: strerror(errno)) }
         if readCount <= 0 { finished = true } else { end += readCount }
     }
 }

@@ -54,7 +54,7 @@ enum ReplayCommand {
         if path == "-", let standardInput = io.standardInputDescriptor {
             reader = LineReader(fd: standardInput)
         } else if path == "-" {
-            reader = LineReader(bytes: io.readStandardInput())
+            reader = LineReader(bytes: try io.readStandardInput())
         } else {
             fd = open(io.absolutePath(path), O_RDONLY)
             guard fd >= 0 else { throw UsageError("cannot read the events file \(path)") }
@@ -147,6 +147,7 @@ enum ReplayCommand {
         }
         output.flush()
         output.release()
+        if let failure = reader.failure { throw UsageError("cannot read the events: \(failure)") }
         if io.errorIsTerminal { io.writeError("\r\u{1B}[K") }
         io.writeError(summary.report(seconds: Date().timeIntervalSince(started), dryRun: dryRun))
         return summary.rejected == 0 && summary.failures == 0 ? ExitCode.success : ExitCode.inputErrors

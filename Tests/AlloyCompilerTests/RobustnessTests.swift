@@ -80,6 +80,19 @@ import Testing
         }
     }
 
+    @Test func longUnionsOfNamesAndAliasChainsAreBounded() {
+        let pipes = "type T = " + Array(repeating: "a", count: 50_000).joined(separator: " | ") + "\n"
+        #expect(check(Array(pipes.utf8)).diagnostics.contains { $0.code == .syntax })
+        // A chain of 20,000 aliases, and aliases that double in size at each level.
+        var chain = (0..<20_000).map { "type T\($0) = T\($0 + 1)" }.joined(separator: "\n")
+        chain += "\ntype T20000 = String\n"
+        #expect(check(Array(chain.utf8)).diagnostics.contains { $0.code == .recursiveType })
+        var doubling = "type D0 = { v: Int }\n"
+        for level in 1...30 { doubling += "type D\(level) = { a: D\(level - 1), b: D\(level - 1) }\n" }
+        let result = check(Array(doubling.utf8))
+        #expect(result.diagnostics.contains { $0.code == .recursiveType && $0.message.contains("parts") })
+    }
+
     @Test func longOperatorChainsAreBounded() {
         let chain = Array(repeating: "event.a", count: 20_000).joined(separator: " + ")
         let text = "event \"E\" { schema { a: Int } }\nworkflow \"W\" {\n on \"E\"\n step s = http.post { url: \"https://x.test\", body: \(chain) }\n}\n"

@@ -112,6 +112,9 @@ import Testing
             documents.append(#"{"id":"o\#(index)","email":"\#(emails[index % 3])","total":\#(Double(index) * 1.5),"count":\#(index % 20),"gift":\#(gift),"plan":"\#(plans[index % 3])","tags":["t"],"meta":{"a":[1,{"b":null}]},"customer":{"id":"c"\#(since)}}"#)
         }
         documents.append(#"{"id":"o","email":"a@example.com","total":1,"count":1,"plan":"pro","tags":[],"customer":{"id":"c"}}"#)
+        // Numbers a Double cannot hold are rejected by both readers.
+        documents.append(#"{"id":"o","email":"a@example.com","total":1e999,"count":1,"plan":"pro","tags":[],"meta":1e999,"customer":{"id":"c"}}"#)
+        documents.append(#"{"id":"o","email":"a@example.com","total":1,"count":1,"plan":"pro","tags":[],"meta":null,"customer":{"id":"c"}}"#)
         try check(Self.schemaProject, event: "Order", documents: documents)
     }
 }

@@ -26,6 +26,7 @@ public struct Checker {
     var currentStep: String?
     /// Every occurrence of a named thing, for editors.
     var references: [SymbolReference] = []
+    var reportedAliasChain = false
 
     /// Checks a parsed project. `standardLibraryStart` is the index of the first standard library file.
     public static func check(files: [SourceFile], syntax: [SyntaxFile], standardLibraryStart: Int) -> (CheckedProject, [Diagnostic]) {
@@ -158,6 +159,14 @@ public struct Checker {
     // MARK: Types
 
     mutating func resolveNamedType(_ name: String, at span: Span) -> AlloyType {
+        // A long chain of aliases (T1 = T2, T2 = T3, …) must not exhaust the stack.
+        guard resolving.count < 256 else {
+            if !reportedAliasChain {
+                reportedAliasChain = true
+                bag.error(.recursiveType, "type '\(name)' is reached through more than 256 aliases", at: span)
+            }
+            return .error
+        }
         if let builtin = AlloyType.builtins[name] { return builtin }
         if let declaration = typeDeclarations[name] {
             reference(.type, name, at: span, declaration: declaration.name.span, doc: declaration.doc)
@@ -185,8 +194,38 @@ public struct Checker {
             record.name = name
             type = .record(record)
         }
+        // Aliases expand structurally, so bound what one can expand to: deep or huge types
+        // would make plans (and every walk over types) explode.
+        if resolvedTypes[name] == nil, let problem = Checker.sizeProblem(type) {
+            bag.error(.recursiveType, "type '\(name)' \(problem)", at: declaration.name.span,
+                      help: ["use JSON for a value of unknown or very large shape"])
+            type = .error
+        }
         if resolvedTypes[name] == nil { resolvedTypes[name] = type }
         return resolvedTypes[name] ?? type
+    }
+
+    /// The most levels and parts a declared type may expand to.
+    static let maxTypeDepth = 48, maxTypeSize = 10_000
+
+    /// Why a resolved type is too big, or nil.
+    static func sizeProblem(_ type: AlloyType) -> String? {
+        var size = 0
+        var tooDeep = false
+        func walk(_ type: AlloyType, _ depth: Int) {
+            size += 1
+            if depth > maxTypeDepth { tooDeep = true }
+            if tooDeep || size > maxTypeSize { return }
+            switch type {
+            case .array(let inner), .optional(let inner): walk(inner, depth + 1)
+            case .record(let record): for field in record.fields { walk(field.type, depth + 1) }
+            default: break
+            }
+        }
+        walk(type, 1)
+        if tooDeep { return "nests more than \(maxTypeDepth) levels deep once its aliases are expanded" }
+        if size > maxTypeSize { return "expands to more than \(maxTypeSize) parts once its aliases are expanded" }
+        return nil
     }
 
     mutating func resolveType(_ syntax: TypeSyntax) -> AlloyType {

@@ -351,7 +351,11 @@ public struct Parser {
             let name = parseIdentifier("a type")
             if at(.pipe) {
                 error("only string literals can form a union, as in \"a\" | \"b\"", at: span(current))
-                while at(.pipe) { advance(); _ = parsePrimaryType() }
+                // Skip the rest of the union without recursing: `a | b | c | …` can be long.
+                while at(.pipe) {
+                    advance()
+                    if at(.identifier) { advance() } else if at(.stringStart) { _ = parseString() } else { break }
+                }
             }
             return TypeSyntax(kind: .named(name), span: name.span)
         case .lbracket:

@@ -163,11 +163,16 @@ public struct Runner: Sendable {
         return RunResult(event: name, userId: userId, workflows: workflows)
     }
 
+    /// Steps and loop iterations one workflow run may take: nested loops could otherwise
+    /// run for ever on a small event.
+    public static let maxWork = 100_000
+
     private struct WorkflowContext {
         var workflow: WorkflowPlan
         var environment: Environment
         var records: [StepRecord] = []
         var onStep: (StepRecord) -> Void
+        var work = 0
     }
 
     /// Runs statements; returns the error that stopped the workflow, if any.
@@ -175,6 +180,10 @@ public struct Runner: Sendable {
         for statement in statements {
             switch statement {
             case .step(let step):
+                context.work += 1
+                if context.work > Runner.maxWork {
+                    return "workflow \"\(context.workflow.name)\" stopped: more than \(Runner.maxWork) steps and loop iterations in one run"
+                }
                 if let failure = runStep(step, &context) { return failure }
             case .ifElse(let branches, let elseBody):
                 var chosen: [StatementPlan]? = elseBody
@@ -199,6 +208,10 @@ public struct Runner: Sendable {
                 let names = Runner.stepNames(in: body)
                 var collected: [String: [JSONValue]] = [:]
                 for item in items {
+                    context.work += 1
+                    if context.work > Runner.maxWork {
+                        return "workflow \"\(context.workflow.name)\" stopped: more than \(Runner.maxWork) steps and loop iterations in one run"
+                    }
                     context.environment.variables[variable] = item
                     if let failure = execute(body, &context) { return failure }
                     // A step that did not run in this iteration (inside an `if`) contributes null,

@@ -260,8 +260,9 @@ struct ShapeScanner {
             if peek() == 0x74 { guard literal("true") else { return false } } else { guard literal("false") else { return false } }
             kind = .bool
         case .json:
+            let isNull = peek() == 0x6E
             guard skip(depth: depth) else { return false }
-            kind = .object
+            kind = isNull ? .null : .object
         case .array(let element):
             guard depth + 1 <= ShapeScanner.maxDepth, peek() == 0x5B else { return false }
             position += 1
@@ -320,7 +321,10 @@ struct ShapeScanner {
             position += 1
             if peek() == 0x2B || peek() == 0x2D { position += 1 }
             guard peek() >= 0x30 && peek() <= 0x39 else { return nil }
+            let digits = position
             while peek() >= 0x30 && peek() <= 0x39 { position += 1 }
+            // Large exponents may overflow a Double; the general reader rejects those.
+            if position - digits > 2 { return nil }
         }
         // 18 digits always fit; longer numbers go the general way, which knows the exact limits.
         if position - start > 18 { return nil }

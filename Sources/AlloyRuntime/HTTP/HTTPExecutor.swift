@@ -76,7 +76,7 @@ public final class HTTPExecutor: ActionExecutor, @unchecked Sendable {
                 failure.attempts = attempt
                 guard failure.retryable, attempt < retry.maxAttempts else { throw failure }
                 if let wait = failure.retryAfter, wait > retry.maxRetryAfter {
-                    failure.message += " (Retry-After \(Int(wait)) s is longer than the \(Int(retry.maxRetryAfter)) s this runtime waits)"
+                    failure.message += " (Retry-After \(JSONValue.format(wait.rounded())) s is longer than the \(JSONValue.format(retry.maxRetryAfter)) s this runtime waits)"
                     throw failure
                 }
                 let delay = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
@@ -164,7 +164,7 @@ public final class HTTPExecutor: ActionExecutor, @unchecked Sendable {
     /// Retry-After as seconds, from delta-seconds or an HTTP-date.
     static func parseRetryAfter(_ value: String) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds >= 0 { return seconds }
+        if let seconds = Double(trimmed), seconds.isFinite, seconds >= 0 { return min(seconds, 1e9) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
