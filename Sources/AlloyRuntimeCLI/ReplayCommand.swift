@@ -68,10 +68,17 @@ enum ReplayCommand {
         var lastProgress = started
         var lineNumber = 0
         var output = OutputBuffer(io: io)
-        // The fused fast path: bare data in a dry run, for plans it can compile.
+        // The fused fast path in a dry run, for the events whose workflows it can compile:
+        // bare data for one event, or envelopes naming any.
         let fast = dryRun && bareEvent != nil ? bareEvent.flatMap { FastEventProgram.compile(plan, event: $0) } : nil
+        var programs: [String: FastEventProgram] = [:]
+        if dryRun && bareEvent == nil {
+            for name in plan.eventNames { programs[name] = FastEventProgram.compile(plan, event: name) }
+        }
+        let envelopeShapes = programs.mapValues(\.shape)
         let userJSON = Array(JSONValue.string(bareUser ?? "").serialized().utf8)
-        let slots = UnsafeMutableBufferPointer<EventShape.Slot>.allocate(capacity: max(1, fast?.shape.slotCount ?? 1))
+        let slotCount = max(fast?.shape.slotCount ?? 1, programs.values.map(\.shape.slotCount).max() ?? 1, 1)
+        let slots = UnsafeMutableBufferPointer<EventShape.Slot>.allocate(capacity: slotCount)
         let scratch = UnsafeMutableBufferPointer<Int>.allocate(capacity: EventShape.scratchSize)
         defer { slots.deallocate(); scratch.deallocate() }
         while let line = reader.next() {
@@ -97,6 +104,28 @@ enum ReplayCommand {
                     summary.steps += fast.stepCount
                     output.flushIfFull()
                     if io.errorIsTerminal, lineNumber & 0xFFFF == 0 { progress(&lastProgress, started, summary, io) }
+                    continue
+                }
+            }
+            if !programs.isEmpty {
+                let currentLine = lineNumber
+                let steps = bytes.withUnsafeBufferPointer { buffer -> Int? in
+                    guard let base = buffer.baseAddress,
+                          let found = EnvelopeReader.locate(buffer, shapes: envelopeShapes, slots: slots, scratch: scratch),
+                          let program = programs[found.event] else { return nil }
+                    guard printSteps else { return program.stepCount }
+                    let user = Array(JSONValue.string(found.userId).serialized().utf8)
+                    guard let written = program.write(line: currentLine, base: base + found.data.lowerBound, slots: slots, user: user,
+                                                      into: output.free, capacity: output.room) else { return nil }
+                    output.count += written
+                    return program.stepCount
+                }
+                if let steps {
+                    summary.events += 1
+                    summary.accepted += 1
+                    summary.steps += steps
+                    output.flushIfFull()
+                    if io.errorIsTerminal, lineNumber & 0xFFFF == 0 { ReplayCommand.progress(&lastProgress, started, summary, io) }
                     continue
                 }
             }
