@@ -115,7 +115,7 @@ import Testing
         #expect(Self.request("GET", "\(base)/runs/run_unknown").0 == 404)
 
         var status = ""
-        for _ in 0..<200 where status != "succeeded" {
+        for _ in 0..<1500 where status != "succeeded" {
             status = Self.request("GET", "\(base)/runs/\(runId)").1["status"]?.stringValue ?? ""
             if status != "succeeded" { Thread.sleep(forTimeInterval: 0.02) }
         }
@@ -158,7 +158,8 @@ import Testing
             }
         }
         // Kill the server in the middle of the burst.
-        while acceptedLock.withLock({ accepted.count }) < 300 { Thread.sleep(forTimeInterval: 0.005) }
+        let deadline = Date().addingTimeInterval(60)
+        while acceptedLock.withLock({ accepted.count }) < 300 && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
         serve.kill9()
         group.wait()
         let acknowledged = acceptedLock.withLock { accepted }
@@ -173,7 +174,7 @@ import Testing
         // Every accepted event's step eventually runs (at least once).
         let names = Set(acknowledged.values)
         var pending = names.count
-        for _ in 0..<500 {
+        for _ in 0..<1500 {
             pending = names.subtracting(slackLock.withLock { seen.map { $0.replacingOccurrences(of: "New ticket ", with: "").components(separatedBy: " from").first ?? "" } }).count
             if pending == 0 { break }
             Thread.sleep(forTimeInterval: 0.02)

@@ -219,6 +219,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             if length > maxBodySize {
                 write(fd, .json(413, #"{"error":"the body is larger than the limit of \#(maxBodySize) bytes"}"#), close: true)
+                lingeringClose(fd)
                 return
             }
             while buffer.count < length {
@@ -234,6 +235,21 @@ public final class HTTPServer: @unchecked Sendable {
             }
             guard write(fd, response, close: closeAfter) else { return }
             if closeAfter { return }
+        }
+    }
+
+    /// After answering a request whose body was not read, reads and drops what the client
+    /// is still sending (for a while) so that closing does not reset the connection before
+    /// the client has read the answer.
+    private func lingeringClose(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        let deadline = Date().addingTimeInterval(2)
+        var drained = 0
+        while Date() < deadline && drained < 256 << 20 {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { return }
+            drained += count
         }
     }
 
