@@ -99,6 +99,8 @@ struct Expectation: CustomStringConvertible, Hashable {
             pending = []
             result += found.map { Expectation(file: source.path, line: index + 1, severity: $0.0, code: $0.1, text: $0.2) }
         }
+        // An expectation with no line after it can never be met: keep it, so it fails.
+        result += pending.map { Expectation(file: $0.file, line: lines.count + 1, severity: $0.severity, code: $0.code, text: $0.text) }
         return result
     }
 

@@ -10,7 +10,7 @@ import Testing
     static var files: [String] {
         ["parse", "check", "emit", "examples"].flatMap { folder in
             Fixtures.projects(in: folder).flatMap { project -> [String] in
-                ((try? Fixtures.sources(folder, project)) ?? []).map { "\(folder)/\($0.path)" }
+                ((try? Fixtures.sources(folder, project)) ?? [SourceFile(path: "\(project) (unreadable)", bytes: [])]).map { "\(folder)/\($0.path)" }
             }
         }
     }

@@ -26,10 +26,6 @@ final class FakeServer: @unchecked Sendable {
         self.server = server
     }
 
-    func respond(with responder: @escaping @Sendable (HTTPRequest, Int) -> HTTPResponse) {
-        lock.withLock { self.responder = responder }
-    }
-
     func stop() { server?.stop() }
 
     deinit { server?.stop() }

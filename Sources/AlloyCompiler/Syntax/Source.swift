@@ -99,9 +99,6 @@ public struct Span: Hashable, Sendable {
         return Span(file: file, start: min(start, other.start), end: max(end, other.end))
     }
 
-    /// An empty span at this span's end, where text would be inserted.
-    public var endPoint: Span { Span(file: file, start: end, end: end) }
-
     /// Whether a byte offset lies in this span (inclusive of its end, as an editor cursor would).
     public func contains(_ offset: Int) -> Bool { offset >= start && offset <= end }
 }

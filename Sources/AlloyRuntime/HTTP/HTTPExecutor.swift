@@ -24,11 +24,11 @@ public struct RetryPolicy: Sendable {
     /// No retries.
     public static let never = RetryPolicy(maxAttempts: 1)
 
-    /// The wait before attempt `attempt + 1`: exponential backoff with full jitter, or the
-    /// server's Retry-After when it gave one. The jitter is "equal jitter": a random wait
-    /// between half the backoff ceiling and the ceiling.
+    /// The wait before attempt `attempt + 1`: the server's Retry-After when it gave one (a
+    /// longer one than `maxRetryAfter` fails the call before this is asked), otherwise
+    /// exponential backoff with "equal jitter": a random wait between half the ceiling and it.
     public func delay(afterAttempt attempt: Int, retryAfter: Double?) -> Double {
-        if let retryAfter { return min(retryAfter, maxRetryAfter) }
+        if let retryAfter { return retryAfter }
         let ceiling = min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
         return Double.random(in: (ceiling / 2)...max(ceiling / 2, ceiling))
     }
