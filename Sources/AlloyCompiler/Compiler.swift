@@ -21,12 +21,14 @@ public enum Compiler {
 
     /// Parses and checks a project.
     public static func check(_ sources: [SourceFile]) -> Result {
-        check(sources, parse: { Parser.parse($0, fileIndex: $1) })
+        check(sources, references: false, parse: { Parser.parse($0, fileIndex: $1) })
     }
 
     /// Parses and checks a project, taking each file's parse from `parse` — an editor passes
     /// a cache here, so a one-line change re-parses one file.
-    public static func check(_ sources: [SourceFile], parse: (SourceFile, Int) -> (SyntaxFile, [Diagnostic])) -> Result {
+    /// `references` records every symbol occurrence (for editors).
+    public static func check(_ sources: [SourceFile], references recordReferences: Bool = true,
+                             parse: (SourceFile, Int) -> (SyntaxFile, [Diagnostic])) -> Result {
         var files = sources
         for library in StandardLibrary.files {
             files.append(SourceFile(path: library.path, text: library.source))
@@ -38,7 +40,8 @@ public enum Compiler {
             syntax.append(tree)
             diagnostics.append(contentsOf: parseDiagnostics)
         }
-        let (project, checkDiagnostics, references) = Checker.checkWithReferences(files: files, syntax: syntax, standardLibraryStart: sources.count)
+        let (project, checkDiagnostics, references) = Checker.checkWithReferences(files: files, syntax: syntax, standardLibraryStart: sources.count,
+                                                                                  recordReferences: recordReferences)
         diagnostics.append(contentsOf: checkDiagnostics)
         return Result(files: files, syntax: syntax, diagnostics: sorted(diagnostics, files: files),
                       project: project, projectFileCount: sources.count, references: references)

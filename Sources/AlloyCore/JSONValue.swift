@@ -67,7 +67,13 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// Serialises compactly, or with two-space indentation when `pretty`.
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
+        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of `serialized(pretty:)`, written straight into one buffer.
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out, pretty: pretty, indent: 0)
         return out
     }
@@ -79,61 +85,68 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// Small containers of scalars stay on one line when pretty-printing.
-    private var inlineText: String? {
-        switch self {
-        case .array(let values):
-            guard !values.contains(where: \.isContainer) else { return nil }
-            let text = "[" + values.map { $0.serialized() }.joined(separator: ", ") + "]"
-            return text.utf8.count <= 90 ? text : nil
-        case .object(let members):
-            guard !members.contains(where: { $0.1.isContainer }) else { return nil }
-            var text = "{"
-            for (index, (key, value)) in members.enumerated() {
-                if index > 0 { text += ", " }
-                JSONValue.writeString(key, to: &text)
-                text += ": " + value.serialized()
-            }
-            text += "}"
-            return text.utf8.count <= 90 ? text : nil
-        default:
-            return nil
-        }
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(0x0A)
+        for _ in 0..<indent { out.append(0x20); out.append(0x20) }
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
-        if pretty, let inline = inlineText {
-            out += inline
-            return
-        }
+    /// Small containers of scalars stay on one line when pretty-printing.
+    private static let inlineWidth = 90
+
+    private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .number(let value): out += JSONValue.format(value)
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let value): out.append(contentsOf: value ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .number(let value): out.append(contentsOf: JSONValue.format(value).utf8)
         case .string(let value): JSONValue.writeString(value, to: &out)
         case .array(let values):
-            if values.isEmpty { out += "[]"; return }
-            out += "["
+            if values.isEmpty { out.append(contentsOf: [0x5B, 0x5D]); return }
+            if pretty && !values.contains(where: \.isContainer) {
+                // Try one line; fall back to one element a line when it is too long.
+                let mark = out.count
+                out.append(0x5B)
+                for (index, value) in values.enumerated() {
+                    if index > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+                    value.write(to: &out, pretty: false, indent: 0)
+                }
+                out.append(0x5D)
+                if out.count - mark <= JSONValue.inlineWidth { return }
+                out.removeSubrange(mark...)
+            }
+            out.append(0x5B)
             for (index, value) in values.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if index > 0 { out.append(0x2C) }
+                if pretty { JSONValue.newline(&out, indent + 1) }
                 value.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { JSONValue.newline(&out, indent) }
+            out.append(0x5D)
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
+            if members.isEmpty { out.append(contentsOf: [0x7B, 0x7D]); return }
+            if pretty && !members.contains(where: { $0.1.isContainer }) {
+                let mark = out.count
+                out.append(0x7B)
+                for (index, (key, value)) in members.enumerated() {
+                    if index > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+                    JSONValue.writeString(key, to: &out)
+                    out.append(contentsOf: [0x3A, 0x20])
+                    value.write(to: &out, pretty: false, indent: 0)
+                }
+                out.append(0x7D)
+                if out.count - mark <= JSONValue.inlineWidth { return }
+                out.removeSubrange(mark...)
+            }
+            out.append(0x7B)
             for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if index > 0 { out.append(0x2C) }
+                if pretty { JSONValue.newline(&out, indent + 1) }
                 JSONValue.writeString(key, to: &out)
-                out += pretty ? ": " : ":"
+                if pretty { out.append(contentsOf: [0x3A, 0x20]) } else { out.append(0x3A) }
                 value.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { JSONValue.newline(&out, indent) }
+            out.append(0x7D)
         }
     }
 
@@ -146,25 +159,35 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// Writes a JSON string literal with the escapes RFC 8259 requires.
     public static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        writeString(value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes a JSON string literal as UTF-8 bytes.
+    public static func writeString(_ value: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var value = value
+        value.withUTF8 { bytes in
+            var runStart = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                case 0x08: out.append(contentsOf: [0x5C, 0x62])
+                case 0x0C: out.append(contentsOf: [0x5C, 0x66])
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        out += "\""
+        out.append(0x22)
     }
 }

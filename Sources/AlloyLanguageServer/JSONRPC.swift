@@ -64,7 +64,7 @@ struct MessageWriter {
     let fd: Int32
 
     func send(_ message: JSONValue) {
-        let body = Array(message.serialized().utf8)
+        let body = message.serializedBytes()
         let bytes = Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
         var written = 0
         while written < bytes.count {

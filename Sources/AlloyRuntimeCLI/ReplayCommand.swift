@@ -76,7 +76,7 @@ enum ReplayCommand {
             for name in plan.eventNames { programs[name] = FastEventProgram.compile(plan, event: name) }
         }
         let envelopeShapes = programs.mapValues(\.shape)
-        let userJSON = Array(JSONValue.string(bareUser ?? "").serialized().utf8)
+        let userJSON = JSONValue.string(bareUser ?? "").serializedBytes()
         let slotCount = max(fast?.shape.slotCount ?? 1, programs.values.map(\.shape.slotCount).max() ?? 1, 1)
         let slots = UnsafeMutableBufferPointer<EventShape.Slot>.allocate(capacity: slotCount)
         let scratch = UnsafeMutableBufferPointer<Int>.allocate(capacity: EventShape.scratchSize)
@@ -114,7 +114,7 @@ enum ReplayCommand {
                           let found = EnvelopeReader.locate(buffer, shapes: envelopeShapes, slots: slots, scratch: scratch),
                           let program = programs[found.event] else { return nil }
                     guard printSteps else { return program.stepCount }
-                    let user = Array(JSONValue.string(found.userId).serialized().utf8)
+                    let user = JSONValue.string(found.userId).serializedBytes()
                     guard let written = program.write(line: currentLine, base: base + found.data.lowerBound, slots: slots, user: user,
                                                       into: output.free, capacity: output.room) else { return nil }
                     output.count += written

@@ -40,7 +40,7 @@ public final class PlanEmitter {
             ("connectors", connectors),
             ("workflows", workflows),
         ]
-        let hash = SHA256.hex(Array(JSONValue.object(body).serialized().utf8))
+        let hash = SHA256.hex(JSONValue.object(body).serializedBytes())
         return .object([("format", .string(PlanEmitter.format)), ("hash", .string("sha256:" + hash))] + body)
     }
 

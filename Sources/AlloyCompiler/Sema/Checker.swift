@@ -27,21 +27,26 @@ public struct Checker {
     /// Every occurrence of a named thing, for editors.
     var references: [SymbolReference] = []
     var reportedAliasChain = false
+    /// Only editors need references; the command line skips recording them.
+    var recordsReferences = true
 
     /// Checks a parsed project. `standardLibraryStart` is the index of the first standard library file.
     public static func check(files: [SourceFile], syntax: [SyntaxFile], standardLibraryStart: Int) -> (CheckedProject, [Diagnostic]) {
-        let (project, diagnostics, _) = checkWithReferences(files: files, syntax: syntax, standardLibraryStart: standardLibraryStart)
+        let (project, diagnostics, _) = checkWithReferences(files: files, syntax: syntax, standardLibraryStart: standardLibraryStart, recordReferences: false)
         return (project, diagnostics)
     }
 
     /// Checks a project and also returns every symbol occurrence.
-    public static func checkWithReferences(files: [SourceFile], syntax: [SyntaxFile], standardLibraryStart: Int) -> (CheckedProject, [Diagnostic], [SymbolReference]) {
+    public static func checkWithReferences(files: [SourceFile], syntax: [SyntaxFile], standardLibraryStart: Int,
+                                           recordReferences: Bool = true) -> (CheckedProject, [Diagnostic], [SymbolReference]) {
         var checker = Checker(files: files, syntax: syntax, standardLibraryStart: standardLibraryStart)
+        checker.recordsReferences = recordReferences
         let project = checker.run()
         return (project, checker.bag.diagnostics, checker.references)
     }
 
     mutating func reference(_ kind: SymbolReference.Kind, _ name: String, at span: Span, declaration: Span?, type: AlloyType? = nil, doc: String? = nil) {
+        guard recordsReferences else { return }
         references.append(SymbolReference(kind: kind, name: name, span: span, declaration: declaration, type: type, doc: doc))
     }
 

@@ -121,7 +121,7 @@ public final class FastEventProgram: @unchecked Sendable {
         mutating func value(_ expression: ExpressionPlan) -> Bool {
             switch expression.kind {
             case .literal(let value):
-                raw(Array(value.serialized().utf8))
+                raw(value.serializedBytes())
             case .path(.user, let path) where path == ["id"]:
                 ops.append(Op(code: .user))
             case .path(.event, _):
@@ -168,7 +168,7 @@ public final class FastEventProgram: @unchecked Sendable {
             case .object(let fields):
                 raw([0x7B])
                 for (offset, (name, field)) in fields.enumerated() {
-                    raw((offset > 0 ? [0x2C] : []) + Array(JSONValue.string(name).serialized().utf8) + [0x3A])
+                    raw((offset > 0 ? [0x2C] : []) + JSONValue.string(name).serializedBytes() + [0x3A])
                     guard value(field) else { return false }
                 }
                 raw([0x7D])
@@ -207,7 +207,7 @@ public final class FastEventProgram: @unchecked Sendable {
                     case .number(let number):
                         return add(Condition(code: .compare, slot: index, op: op, number: number))
                     case .string(let text) where op == .equal || op == .notEqual:
-                        let (start, count) = constant(Array(JSONValue.string(text).serialized().utf8))
+                        let (start, count) = constant(JSONValue.string(text).serializedBytes())
                         return add(Condition(code: .equals, slot: index, a: start, b: count, negated: op == .notEqual))
                     default:
                         return nil
@@ -241,7 +241,7 @@ public final class FastEventProgram: @unchecked Sendable {
                 let prefix = ",\"workflow\":\(JSONValue.string(workflow.name).serialized()),\"step\":\(JSONValue.string(step.name).serialized()),\"call\":\(JSONValue.string(step.call).serialized()),\"input\":{"
                 compiler.raw(Array(prefix.utf8))
                 for (offset, (name, expression)) in step.inputs.enumerated() {
-                    compiler.raw((offset > 0 ? [0x2C] : []) + Array(JSONValue.string(name).serialized().utf8) + [0x3A])
+                    compiler.raw((offset > 0 ? [0x2C] : []) + JSONValue.string(name).serializedBytes() + [0x3A])
                     guard compiler.value(expression) else { return nil }
                 }
                 compiler.raw(Array("}}\n".utf8))

@@ -34,7 +34,7 @@ public enum RequestBuilder {
             if action.method != "GET" && action.method != "DELETE" {
                 let body = call.input["body"] ?? .null
                 return PreparedRequest(method: action.method, url: url, headers: [("Content-Type", "application/json"), ("Accept", "application/json")],
-                                       body: Array(body.serialized().utf8))
+                                       body: body.serializedBytes())
             }
             return PreparedRequest(method: action.method, url: url, headers: [("Accept", "application/json")], body: nil)
         }
@@ -66,7 +66,7 @@ public enum RequestBuilder {
             return PreparedRequest(method: action.method, url: url, headers: headers, body: nil)
         }
         headers.insert(("Content-Type", "application/json"), at: 0)
-        return PreparedRequest(method: action.method, url: url, headers: headers, body: Array(JSONValue.object(remaining).serialized().utf8))
+        return PreparedRequest(method: action.method, url: url, headers: headers, body: JSONValue.object(remaining).serializedBytes())
     }
 
     /// Points an absolute URL at another origin, keeping its path and query (for `--base http=…`).

@@ -32,7 +32,7 @@ public enum PlanLoader {
         }
         let body = members.filter { $0.0 != "format" && $0.0 != "hash" }
         guard let hash = document["hash"]?.stringValue else { throw PlanLoadError(message: "the plan has no content hash") }
-        let actual = "sha256:" + SHA256.hex(Array(JSONValue.object(body).serialized().utf8))
+        let actual = "sha256:" + SHA256.hex(JSONValue.object(body).serializedBytes())
         guard actual == hash else {
             throw PlanLoadError(message: "the plan is damaged: its content does not match its hash; compile it again with 'alloyc compile'")
         }

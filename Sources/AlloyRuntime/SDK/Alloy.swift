@@ -173,7 +173,7 @@ public final class AlloyClient: @unchecked Sendable {
         guard let userId = lock.withLock({ self.userId }) else { throw .notIdentified }
         var members: [(String, JSONValue)] = [("event", .string(name)), ("userId", .string(userId)), ("data", data)]
         if let eventId { members.append(("eventId", .string(eventId))) }
-        let (status, body) = try await send("POST", "run/event", body: Array(JSONValue.object(members).serialized().utf8))
+        let (status, body) = try await send("POST", "run/event", body: JSONValue.object(members).serializedBytes())
         switch status {
         case 202:
             guard let runId = body["runId"]?.stringValue else { throw .server(status: status, message: "no runId in the answer") }

@@ -103,7 +103,7 @@ public final class Journal: @unchecked Sendable {
     public func appendAccepted(runId: String, event: String, userId: String, eventId: String?, data: [UInt8]) throws(PlanLoadError) {
         var head: [(String, JSONValue)] = [("type", .string("accepted")), ("runId", .string(runId)), ("event", .string(event)), ("userId", .string(userId))]
         if let eventId { head.append(("eventId", .string(eventId))) }
-        var line = Array(JSONValue.object(head).serialized().utf8)
+        var line = JSONValue.object(head).serializedBytes()
         line.removeLast()
         line.append(contentsOf: Array(",\"data\":".utf8))
         line.append(contentsOf: data)
