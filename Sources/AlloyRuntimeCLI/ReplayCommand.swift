@@ -88,34 +88,22 @@ enum ReplayCommand {
                 summary.reject("line longer than \(reader.maxLine / 1024 / 1024) MiB", line: lineNumber, io: io)
                 continue
             }
-            if let fast {
+            if fast != nil || !programs.isEmpty {
                 let currentLine = lineNumber
-                let handled = bytes.withUnsafeBufferPointer { buffer -> Bool in
-                    guard let base = buffer.baseAddress, fast.shape.scan(buffer, into: slots, scratch: scratch) else { return false }
-                    guard printSteps else { return true }
-                    guard let written = fast.write(line: currentLine, base: base, slots: slots, user: userJSON,
-                                                   into: output.free, capacity: output.room) else { return false }
-                    output.count += written
-                    return true
-                }
-                if handled {
-                    summary.events += 1
-                    summary.accepted += 1
-                    summary.steps += fast.stepCount
-                    output.flushIfFull()
-                    if io.errorIsTerminal, lineNumber & 0xFFFF == 0 { progress(&lastProgress, started, summary, io) }
-                    continue
-                }
-            }
-            if !programs.isEmpty {
-                let currentLine = lineNumber
+                // Bare data for one event, or an envelope naming any: nil sends the line the general way.
                 let steps = bytes.withUnsafeBufferPointer { buffer -> Int? in
-                    guard let base = buffer.baseAddress,
-                          let found = EnvelopeReader.locate(buffer, shapes: envelopeShapes, slots: slots, scratch: scratch),
-                          let program = programs[found.event] else { return nil }
+                    guard let base = buffer.baseAddress else { return nil }
+                    let program: FastEventProgram, data: UnsafePointer<UInt8>, user: [UInt8]
+                    if let fast {
+                        guard fast.shape.scan(buffer, into: slots, scratch: scratch) else { return nil }
+                        (program, data, user) = (fast, base, userJSON)
+                    } else {
+                        guard let found = EnvelopeReader.locate(buffer, shapes: envelopeShapes, slots: slots, scratch: scratch),
+                              let named = programs[found.event] else { return nil }
+                        (program, data, user) = (named, base + found.data.lowerBound, printSteps ? JSONValue.string(found.userId).serializedBytes() : [])
+                    }
                     guard printSteps else { return program.stepCount }
-                    let user = JSONValue.string(found.userId).serializedBytes()
-                    guard let written = program.write(line: currentLine, base: base + found.data.lowerBound, slots: slots, user: user,
+                    guard let written = program.write(line: currentLine, base: data, slots: slots, user: user,
                                                       into: output.free, capacity: output.room) else { return nil }
                     output.count += written
                     return program.stepCount
@@ -125,7 +113,7 @@ enum ReplayCommand {
                     summary.accepted += 1
                     summary.steps += steps
                     output.flushIfFull()
-                    if io.errorIsTerminal, lineNumber & 0xFFFF == 0 { ReplayCommand.progress(&lastProgress, started, summary, io) }
+                    if io.errorIsTerminal, lineNumber & 0xFFFF == 0 { progress(&lastProgress, started, summary, io) }
                     continue
                 }
             }

@@ -154,6 +154,12 @@ public struct Runner: Sendable {
     public func run(event name: String, userId: String, data: JSONValue,
                     onStep: @escaping (StepRecord) -> Void = { _ in }) throws(EventRejection) -> RunResult {
         try validate(event: name, data: data)
+        return runValidated(event: name, userId: userId, data: data, onStep: onStep)
+    }
+
+    /// Runs an event whose data has already been validated against this plan.
+    public func runValidated(event name: String, userId: String, data: JSONValue,
+                             onStep: @escaping (StepRecord) -> Void = { _ in }) -> RunResult {
         var workflows: [WorkflowRecord] = []
         for workflow in plan.workflowsByEvent[name] ?? [] {
             var context = WorkflowContext(workflow: workflow, environment: Environment(event: data, userId: userId), onStep: onStep)

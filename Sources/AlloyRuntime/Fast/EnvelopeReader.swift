@@ -97,21 +97,34 @@ public enum EnvelopeReader {
     static func compact(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(range.count)
+        _ = forEachCompactByte(base, range) { out.append($0); return true }
+        return out
+    }
+
+    /// Calls `emit` with each byte of a valid JSON value except whitespace outside strings;
+    /// stops (returning false) when `emit` does.
+    @inline(__always)
+    static func forEachCompactByte(_ base: UnsafePointer<UInt8>, _ range: Range<Int>, _ emit: (UInt8) -> Bool) -> Bool {
         var inString = false
         var index = range.lowerBound
         while index < range.upperBound {
             let byte = base[index]
             if inString {
-                out.append(byte)
-                if byte == 0x5C { index += 1; out.append(base[index]) } else if byte == 0x22 { inString = false }
+                guard emit(byte) else { return false }
+                if byte == 0x5C {
+                    index += 1
+                    guard emit(base[index]) else { return false }
+                } else if byte == 0x22 {
+                    inString = false
+                }
             } else if byte == 0x22 {
                 inString = true
-                out.append(byte)
+                guard emit(byte) else { return false }
             } else if byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 {
-                out.append(byte)
+                guard emit(byte) else { return false }
             }
             index += 1
         }
-        return out
+        return true
     }
 }

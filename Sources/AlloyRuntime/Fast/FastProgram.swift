@@ -388,22 +388,7 @@ public final class FastEventProgram: @unchecked Sendable {
             return false
         case .array, .object:
             // Copy without insignificant whitespace.
-            var inString = false
-            var index = slot.start
-            while index < slot.end {
-                let byte = base[index]
-                if inString {
-                    guard writer.byte(byte) else { return false }
-                    if byte == 0x5C { index += 1; guard writer.byte(base[index]) else { return false } } else if byte == 0x22 { inString = false }
-                } else if byte == 0x22 {
-                    inString = true
-                    guard writer.byte(byte) else { return false }
-                } else if byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 {
-                    guard writer.byte(byte) else { return false }
-                }
-                index += 1
-            }
-            return true
+            return EnvelopeReader.forEachCompactByte(base, slot.start..<slot.end) { writer.byte($0) }
         }
     }
 

@@ -78,7 +78,8 @@ public final class EventService: @unchecked Sendable {
         }
         lock.unlock()
         for runId in unfinished {
-            if let (event, userId, _, data) = accepted[runId] { schedule(runId: runId, event: event, userId: userId, data: .parsed(data)) }
+            // The plan may have changed since these were accepted: they are validated again.
+            if let (event, userId, _, data) = accepted[runId] { schedule(runId: runId, event: event, userId: userId, data: .parsed(data), validated: false) }
         }
         return unfinished.count
     }
@@ -238,7 +239,7 @@ public final class EventService: @unchecked Sendable {
                 return self.error(503, "the event could not be recorded durably: \(error.message)")
             }
         }
-        schedule(runId: runId, event: event, userId: userId, data: data)
+        schedule(runId: runId, event: event, userId: userId, data: data, validated: true)
         return accepted(runId, duplicate: false)
     }
 
@@ -248,7 +249,7 @@ public final class EventService: @unchecked Sendable {
         return .json(202, JSONValue.object(members).serialized(), headers: [("Location", "/runs/\(runId)")])
     }
 
-    private func schedule(runId: String, event: String, userId: String, data: Payload) {
+    private func schedule(runId: String, event: String, userId: String, data: Payload, validated: Bool) {
         inFlight.enter()
         lock.withLock { backlog += 1 }
         workers.submit { [self] in
@@ -258,7 +259,9 @@ public final class EventService: @unchecked Sendable {
                 runs[runId]?.status = "running"
             }
             // A resumed run whose data no longer matches a changed plan is rejected, not run.
-            let result = data.value.flatMap { try? runner.run(event: event, userId: userId, data: $0) }
+            let result = data.value.flatMap { value in
+                validated ? runner.runValidated(event: event, userId: userId, data: value) : try? runner.run(event: event, userId: userId, data: value)
+            }
             let status = result.map { $0.succeeded ? "succeeded" : "failed" } ?? "rejected"
             lock.withLock {
                 runs[runId]?.status = status
